@@ -1,0 +1,108 @@
+import { config as loadDotenv } from "dotenv";
+
+export type AppEnv = "local" | "development" | "production";
+
+export interface Config {
+  appEnv: AppEnv;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  databaseReadUrls: string[];
+  redisUrl: string;
+  /** Prefix for every Redis key; lets test runs share one Redis without seeing each other. */
+  redisKeyPrefix: string;
+  kafkaBrokers: string[];
+  /** Prefix for topic names; empty in normal use, set by tests to isolate runs on one broker. */
+  kafkaTopicPrefix: string;
+  authJwtSecret: string;
+  queueTokenSecret: string;
+  holdTtlSeconds: number;
+  queueActiveTtlSeconds: number;
+  queueMaxActive: number;
+  corsOrigins: string[];
+  logLevel: string;
+  /** Largest request body accepted, in bytes. */
+  readMaxBytes: number;
+  /** Server-side deadline for unary RPCs, in milliseconds. */
+  requestTimeoutMs: number;
+  /** Background workers (admission loop, hold sweeper, outbox relay) run in this process. */
+  runWorkers: boolean;
+}
+
+export const DEV_AUTH_JWT_SECRET = "dev-only-auth-jwt-secret-change-me";
+export const DEV_QUEUE_TOKEN_SECRET = "dev-only-queue-token-secret-change-me";
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/**
+ * Reads the configuration from the environment (SPEC section 1). Production refuses to start
+ * with a missing secret or a dev default and names every one that is wrong.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const appEnv = (env.APP_ENV ?? "local") as AppEnv;
+  if (!["local", "development", "production"].includes(appEnv)) {
+    throw new ConfigError(`APP_ENV must be local, development or production, got "${appEnv}"`);
+  }
+  const prod = appEnv === "production";
+  const problems: string[] = [];
+  const secret = (name: string, dev: string): string => {
+    const value = env[name];
+    if (prod) {
+      if (!value) problems.push(`${name} is required in production`);
+      else if (value === dev) problems.push(`${name} is the dev default; set a real secret in production`);
+      else if (value.length < 32) problems.push(`${name} must be at least 32 characters in production`);
+    }
+    return value || dev;
+  };
+  const authJwtSecret = secret("AUTH_JWT_SECRET", DEV_AUTH_JWT_SECRET);
+  const queueTokenSecret = secret("QUEUE_TOKEN_SECRET", DEV_QUEUE_TOKEN_SECRET);
+  if (problems.length > 0) {
+    throw new ConfigError(`refusing to start: ${problems.join("; ")}`);
+  }
+  const cors = env.CORS_ORIGINS;
+  return {
+    appEnv,
+    port: int(env, "PORT", 8080, 0, 65535),
+    host: env.HOST ?? "0.0.0.0",
+    databaseUrl: env.DATABASE_URL || "mysql://root@127.0.0.1:3306/concert",
+    databaseReadUrls: list(env.DATABASE_READ_URLS),
+    redisUrl: env.REDIS_URL || "redis://127.0.0.1:6379",
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? "",
+    kafkaBrokers: list(env.KAFKA_BROKERS ?? "127.0.0.1:9092"),
+    kafkaTopicPrefix: env.KAFKA_TOPIC_PREFIX ?? "",
+    authJwtSecret,
+    queueTokenSecret,
+    holdTtlSeconds: int(env, "HOLD_TTL_SECONDS", 300, 1, 86_400),
+    queueActiveTtlSeconds: int(env, "QUEUE_ACTIVE_TTL_SECONDS", 1800, 1, 86_400),
+    queueMaxActive: int(env, "QUEUE_MAX_ACTIVE", 100, 0, 100_000),
+    corsOrigins: cors === undefined ? (prod ? [] : ["*"]) : list(cors),
+    logLevel: env.LOG_LEVEL ?? (prod ? "info" : "info"),
+    readMaxBytes: int(env, "READ_MAX_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+    requestTimeoutMs: int(env, "REQUEST_TIMEOUT_MS", 10_000, 100, 600_000),
+    runWorkers: (env.RUN_WORKERS ?? "true") !== "false",
+  };
+}
+
+/** Loads `.env` (if present) into process.env, never overriding what the environment already says. */
+export function loadDotenvFile(): void {
+  loadDotenv({ quiet: true } as Parameters<typeof loadDotenv>[0]);
+}

@@ -1,0 +1,73 @@
+import * as http from "node:http";
+import * as http2 from "node:http2";
+import * as net from "node:net";
+
+type Handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+
+const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
+/**
+ * One TCP port for every protocol: a connection that opens with the HTTP/2 preface (gRPC with
+ * prior knowledge, as grpc-js and mobile clients send it) goes to the HTTP/2 server, anything
+ * else to the HTTP/1.1 server (Connect JSON, gRPC-Web, curl, /healthz).
+ */
+export function createPolyglotListener(handler: Handler, opts: { keepAliveTimeoutMs?: number } = {}) {
+  const h1 = http.createServer(handler as http.RequestListener);
+  h1.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 65_000;
+  const h2 = http2.createServer({}, handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+  const sockets = new Set<net.Socket>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  h2.on("session", (s) => {
+    sessions.add(s);
+    s.once("close", () => sessions.delete(s));
+  });
+
+  const tcp = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+    let head = Buffer.alloc(0);
+    const route = () => {
+      socket.removeListener("data", onData);
+      socket.pause();
+      socket.unshift(head);
+      const isH2 = head.length >= H2_PREFACE.length ? head.subarray(0, H2_PREFACE.length).equals(H2_PREFACE) : false;
+      if (isH2) {
+        // Http2Session drains what is already buffered on the socket before it takes over the handle.
+        h2.emit("connection", socket);
+      } else {
+        // The HTTP/1 parser reads the handle directly; resuming replays the bytes read while sniffing.
+        h1.emit("connection", socket);
+        socket.resume();
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      // Decide as soon as the bytes seen can no longer be, or surely are, the HTTP/2 preface.
+      const n = Math.min(head.length, H2_PREFACE.length);
+      if (!head.subarray(0, n).equals(H2_PREFACE.subarray(0, n)) || head.length >= H2_PREFACE.length) route();
+    };
+    socket.on("data", onData);
+  });
+
+  return {
+    tcp,
+    h1,
+    h2,
+    /** Stops accepting, lets in-flight requests finish for up to graceMs, then cuts what is left. */
+    async close(graceMs = 10_000): Promise<void> {
+      const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
+      h1.closeIdleConnections();
+      for (const s of sessions) s.close();
+      const forced = setTimeout(() => {
+        for (const s of sessions) s.destroy();
+        for (const s of sockets) s.destroy();
+      }, graceMs);
+      forced.unref();
+      h1.close();
+      h2.close();
+      await closed;
+      clearTimeout(forced);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { errors, jwtVerify } from "jose";
+import { DomainError } from "../shared/domain-error.js";
+import type { AuthContext } from "../rpc/context-keys.js";
+
+const SUB = /^[1-9][0-9]{0,15}$/;
+
+/** Verifies HS256 JWTs signed with AUTH_JWT_SECRET: `sub` is the user id, `exp` is required, `role: "admin"` marks operators. */
+export class JwtVerifier {
+  private readonly key: Uint8Array;
+  constructor(secret: string) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async verify(authorizationHeader: string): Promise<AuthContext> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorizationHeader.trim());
+    if (!match) {
+      throw new DomainError("UNAUTHENTICATED", "malformed authorization header: send 'authorization: Bearer <JWT>'");
+    }
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(match[1], this.key, { algorithms: ["HS256"], requiredClaims: ["exp", "sub"] }));
+    } catch (e) {
+      const expired = e instanceof errors.JWTExpired;
+      throw new DomainError(
+        "UNAUTHENTICATED",
+        expired ? "the JWT has expired: sign in again" : "the JWT is invalid: sign in again to get a fresh one",
+        { cause: e },
+      );
+    }
+    const sub = payload.sub ?? "";
+    if (!SUB.test(sub) || !Number.isSafeInteger(Number(sub))) {
+      throw new DomainError("UNAUTHENTICATED", "the JWT's sub must be a positive decimal user id");
+    }
+    return { userId: Number(sub), isAdmin: payload.role === "admin" };
+  }
+}

@@ -1,0 +1,20 @@
+import type { Sequelize, Transaction } from "sequelize";
+import type { OutboxEvent } from "./outbox-event.js";
+
+/** Port: records events inside the caller's transaction, so an event exists exactly when its change does. */
+export interface OutboxWriter {
+  append(tx: Transaction, events: OutboxEvent[]): Promise<void>;
+}
+
+export class SequelizeOutboxWriter implements OutboxWriter {
+  constructor(private readonly db: Sequelize) {}
+
+  async append(tx: Transaction, events: OutboxEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const rows = events.map(() => "(?, ?, ?, ?, ?, NOW(3))").join(", ");
+    await this.db.query(`INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at) VALUES ${rows}`, {
+      replacements: events.flatMap((e) => [e.eventId, e.topic, e.key, e.type, e.payload]),
+      transaction: tx,
+    });
+  }
+}

@@ -1,0 +1,68 @@
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { isDomainError } from "../../shared/domain-error.js";
+import { connectCodeOf } from "../error-codes.js";
+import type { Logger } from "../../shared/logger.js";
+
+const UNAVAILABLE_MESSAGE = "the service is briefly unavailable; retry in a few seconds";
+const INTERNAL_MESSAGE = "something went wrong on our side; retry, and contact support if it persists";
+
+/** True for errors that mean MySQL or Redis could not be reached, rather than a bug. */
+export function isDependencyDown(e: unknown): boolean {
+  const err = e as { name?: string; code?: string; message?: string; parent?: unknown } | undefined;
+  if (!err) return false;
+  const names = ["SequelizeConnectionError", "SequelizeConnectionRefusedError", "SequelizeHostNotFoundError",
+    "SequelizeConnectionAcquireTimeoutError", "SequelizeConnectionTimedOutError", "SequelizeHostNotReachableError",
+    "MaxRetriesPerRequestError"];
+  if (err.name && names.includes(err.name)) return true;
+  const codes = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "PROTOCOL_CONNECTION_LOST"];
+  if (err.code && codes.includes(err.code)) return true;
+  if (typeof err.message === "string" && /Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(err.message)) {
+    return true;
+  }
+  return err.parent !== undefined && err.parent !== e ? isDependencyDown(err.parent) : false;
+}
+
+/** Turns any error into a ConnectError whose message is safe to send; the original is kept as cause for logs. */
+export function toConnectError(e: unknown): ConnectError {
+  if (e instanceof ConnectError) return e;
+  if (isDomainError(e)) return new ConnectError(e.message, connectCodeOf[e.code], undefined, undefined, e);
+  if (isDependencyDown(e)) return new ConnectError(UNAVAILABLE_MESSAGE, Code.Unavailable, undefined, undefined, e);
+  return new ConnectError(INTERNAL_MESSAGE, Code.Internal, undefined, undefined, e);
+}
+
+/**
+ * Outermost interceptor: maps domain errors to Connect codes, hides internals (SQL, stack traces)
+ * behind a generic message, and logs the cause with the RPC name.
+ */
+export function createErrorInterceptor(logger: Logger): Interceptor {
+  const log = (rpc: string, ce: ConnectError) => {
+    if (ce.code === Code.Internal || ce.code === Code.Unavailable) {
+      logger.error({ rpc, code: Code[ce.code], err: ce.cause ?? ce }, "rpc failed");
+    } else {
+      logger.debug({ rpc, code: Code[ce.code], msg: ce.rawMessage }, "rpc refused");
+    }
+  };
+  return (next) => async (req) => {
+    const rpc = `${req.service.typeName}/${req.method.name}`;
+    try {
+      const res = await next(req);
+      if (!res.stream) return res;
+      return {
+        ...res,
+        message: (async function* () {
+          try {
+            yield* res.message;
+          } catch (e) {
+            const ce = toConnectError(e);
+            log(rpc, ce);
+            throw ce;
+          }
+        })(),
+      };
+    } catch (e) {
+      const ce = toConnectError(e);
+      log(rpc, ce);
+      throw ce;
+    }
+  };
+}

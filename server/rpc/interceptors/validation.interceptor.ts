@@ -1,0 +1,22 @@
+import type { Interceptor } from "@connectrpc/connect";
+import { createValidator } from "@bufbuild/protovalidate";
+import { DomainError } from "../../shared/domain-error.js";
+
+/**
+ * Validates every request message against its protovalidate rules before any handler runs.
+ * The message names the field and the rule so a client knows what to fix.
+ */
+export function createValidationInterceptor(): Interceptor {
+  const validator = createValidator();
+  return (next) => async (req) => {
+    if (!req.stream) {
+      const result = validator.validate(req.method.input, req.message);
+      if (result.kind === "invalid") {
+        const detail = result.error.violations.map((v) => v.toString()).join("; ");
+        throw new DomainError("VALIDATION_FAILED", `invalid request: ${detail}`);
+      }
+      if (result.kind === "error") throw result.error;
+    }
+    return next(req);
+  };
+}
