@@ -555,7 +555,8 @@ export async function ensureTopics({ topics = TOPICS, partitions = TOPIC_PARTITI
   if (!md) throw new Error(`Kafka does not answer on ${KAFKA_HOST}:${KAFKA_PORT}`);
   const missing = topics.filter((t) => !md.topics[t] || md.topics[t].errorCode !== 0);
   if (missing.length) {
-    ensureKafkaJars();
+    // only download when absent: never swap the jars under a running broker
+    if (!fs.existsSync(LIBS_STAMP)) ensureKafkaJars();
     const java = javaBin();
     await Promise.all(
       missing.map((t) =>
