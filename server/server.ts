@@ -44,7 +44,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-function createInfra(config: Config, logger: Logger, metrics: Metrics): Infra {
+function createInfra(config: Config, logger: Logger, metrics: Metrics): { infra: Infra; redisConnecting: Promise<void> } {
   const db = createSequelize(config.databaseUrl, config.databaseReadUrls);
   const redis = new Redis(config.redisUrl, {
     keyPrefix: config.redisKeyPrefix,
@@ -54,7 +54,7 @@ function createInfra(config: Config, logger: Logger, metrics: Metrics): Infra {
     maxRetriesPerRequest: 1,
   });
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis error"));
-  redis.connect().catch((err) => logger.warn({ err: err.message }, "redis not reachable yet"));
+  const redisConnecting = redis.connect().catch((err) => logger.warn({ err: err.message }, "redis not reachable yet; retrying"));
   const kafka = new Kafka({
     clientId: "concert-server",
     brokers: config.kafkaBrokers,
@@ -62,7 +62,7 @@ function createInfra(config: Config, logger: Logger, metrics: Metrics): Infra {
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
   });
-  return { config, logger, db, redis, kafka, metrics };
+  return { infra: { config, logger, db, redis, kafka, metrics }, redisConnecting };
 }
 
 function dependencyChecks(infra: Infra): DependencyCheck[] {
@@ -91,7 +91,9 @@ function dependencyChecks(infra: Infra): DependencyCheck[] {
 export async function build(config: Config, opts: { logger?: Logger } = {}): Promise<App> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const metrics = new Metrics({ defaultMetrics: true });
-  const infra = createInfra(config, logger, metrics);
+  const { infra, redisConnecting } = createInfra(config, logger, metrics);
+  // Give Redis a moment so the first requests do not fail while it connects; a Redis that is down does not block start-up.
+  await Promise.race([redisConnecting, new Promise((r) => setTimeout(r, 2_000).unref())]);
 
   const events = createEventsModule(infra);
   const queue = createQueueModule(infra);

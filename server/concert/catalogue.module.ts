@@ -2,20 +2,37 @@ import type { Infra, ModuleParts } from "../app/module.js";
 import { createCatalogueAdminHandler } from "./catalogue-admin.handler.js";
 import { createConcertHandler } from "./concert.handler.js";
 import { SequelizeConcertRepository } from "./concert.repository.sequelize.js";
+import { RedisConcertInfoCache } from "./concert-info.cache.redis.js";
+import { RedisSeatStatusStore } from "./seat-status.store.redis.js";
 import { ListConcerts } from "./list-concerts.js";
 import { GetConcert } from "./get-concert.js";
+import { ListSchedules } from "./list-schedules.js";
+import { ListSeats } from "./list-seats.js";
 import { CreateConcert } from "./create-concert.js";
 import { UpdateConcert } from "./update-concert.js";
 import { AddSchedule } from "./add-schedule.js";
 
-/** The catalogue: public concert listing and the operators' catalogue RPCs. */
+/** The catalogue: public concert listing, dates and seats, and the operators' catalogue RPCs. */
 export function createCatalogueModule(infra: Infra, onChange: (concertId: number) => Promise<void> = async () => {}): ModuleParts & { repository: SequelizeConcertRepository } {
   const repository = new SequelizeConcertRepository(infra.db);
-  const concert = createConcertHandler({ listConcerts: new ListConcerts(repository), getConcert: new GetConcert(repository) });
+  const cache = new RedisConcertInfoCache(infra.redis);
+  const getConcert = new GetConcert(repository, cache, (hit) => infra.metrics.cacheLookup("concert_info", hit));
+  const seatStatuses = new RedisSeatStatusStore(infra.redis);
+  // The cache goes first: UpdateConcert/AddSchedule must never leave stale concert info behind.
+  const changed = async (concertId: number) => {
+    await cache.invalidate(concertId);
+    await onChange(concertId);
+  };
+  const concert = createConcertHandler({
+    listConcerts: new ListConcerts(repository),
+    getConcert,
+    listSchedules: new ListSchedules(repository, getConcert),
+    listSeats: new ListSeats(repository, seatStatuses, (hit) => infra.metrics.cacheLookup("seat_status", hit)),
+  });
   const admin = createCatalogueAdminHandler({
-    createConcert: new CreateConcert(repository, onChange),
-    updateConcert: new UpdateConcert(repository, onChange),
-    addSchedule: new AddSchedule(repository, onChange),
+    createConcert: new CreateConcert(repository, changed),
+    updateConcert: new UpdateConcert(repository, changed),
+    addSchedule: new AddSchedule(repository, changed),
   });
   return {
     repository,

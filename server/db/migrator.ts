@@ -2,7 +2,7 @@ import { Umzug, SequelizeStorage } from "umzug";
 import type { Sequelize } from "sequelize";
 import { migrations } from "./migrations/index.js";
 
-/** Versioned schema migrations (server/db/migrations), recorded in the SequelizeMeta table. */
+/** Versioned schema migrations (server/db/migrations), recorded in the schema_migrations table. */
 export function createMigrator(db: Sequelize) {
   return new Umzug({
     migrations: migrations.map((m) => ({
@@ -10,7 +10,7 @@ export function createMigrator(db: Sequelize) {
       up: () => m.up(db),
       down: () => m.down(db),
     })),
-    storage: new SequelizeStorage({ sequelize: db }),
+    storage: new SequelizeStorage({ sequelize: db, tableName: "schema_migrations" }),
     logger: undefined,
   });
 }

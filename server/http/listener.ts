@@ -16,6 +16,19 @@ export function createPolyglotListener(handler: Handler, opts: { keepAliveTimeou
   h1.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 65_000;
   const h2 = http2.createServer({}, handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
   const sockets = new Set<net.Socket>();
+  // http.Server tracks idle keep-alive connections only for sockets it accepted itself, so count in-flight requests here.
+  const h1Busy = new Map<net.Socket, number>();
+  let closing = false;
+  h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const socket = req.socket;
+    h1Busy.set(socket, (h1Busy.get(socket) ?? 0) + 1);
+    if (closing) res.setHeader("connection", "close");
+    res.once("close", () => {
+      const left = (h1Busy.get(socket) ?? 1) - 1;
+      h1Busy.set(socket, left);
+      if (closing && left === 0) socket.destroy();
+    });
+  });
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (s) => {
     sessions.add(s);
@@ -37,6 +50,8 @@ export function createPolyglotListener(handler: Handler, opts: { keepAliveTimeou
         h2.emit("connection", socket);
       } else {
         // The HTTP/1 parser reads the handle directly; resuming replays the bytes read while sniffing.
+        h1Busy.set(socket, 0);
+        socket.once("close", () => h1Busy.delete(socket));
         h1.emit("connection", socket);
         socket.resume();
       }
@@ -56,8 +71,9 @@ export function createPolyglotListener(handler: Handler, opts: { keepAliveTimeou
     h2,
     /** Stops accepting, lets in-flight requests finish for up to graceMs, then cuts what is left. */
     async close(graceMs = 10_000): Promise<void> {
+      closing = true;
       const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
-      h1.closeIdleConnections();
+      for (const [socket, busy] of h1Busy) if (busy === 0) socket.destroy();
       for (const s of sessions) s.close();
       const forced = setTimeout(() => {
         for (const s of sessions) s.destroy();

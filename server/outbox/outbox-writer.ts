@@ -7,7 +7,14 @@ export interface OutboxWriter {
 }
 
 export class SequelizeOutboxWriter implements OutboxWriter {
-  constructor(private readonly db: Sequelize) {}
+  /**
+   * @param onCommit called after a transaction that appended events commits: the in-process relay
+   *   uses it to send at once instead of waiting for its next poll (a relay in another process still polls).
+   */
+  constructor(
+    private readonly db: Sequelize,
+    private readonly onCommit?: () => void,
+  ) {}
 
   async append(tx: Transaction, events: OutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
@@ -16,5 +23,7 @@ export class SequelizeOutboxWriter implements OutboxWriter {
       replacements: events.flatMap((e) => [e.eventId, e.topic, e.key, e.type, e.payload]),
       transaction: tx,
     });
+    const notify = this.onCommit;
+    if (notify) tx.afterCommit(() => notify());
   }
 }

@@ -1,7 +1,67 @@
 import type { Infra, ModuleParts } from "../app/module.js";
 import type { ActiveSessions } from "./active-sessions.js";
+import { QueueActiveSessions } from "./active-sessions.redis.js";
+import { AdmissionWorker } from "./admission.worker.js";
+import { AdmitFans } from "./admit-fans.js";
+import { SequelizeConcertLookup } from "./concert-lookup.sequelize.js";
+import { EndEntry } from "./end-entry.js";
+import { GetQueueStats } from "./get-queue-stats.js";
+import { GetQueueStatus } from "./get-queue-status.js";
+import { IssueToken } from "./issue-token.js";
+import { ListQueue } from "./list-queue.js";
+import { createQueueAdminHandler } from "./queue-admin.handler.js";
+import { KafkaQueueEventPublisher } from "./queue-events.publisher.kafka.js";
+import { registerQueueMetrics } from "./queue-metrics.js";
+import { QueueTokenSigner } from "./queue-token.js";
+import { createQueueTokenInterceptor } from "./queue-token.interceptor.js";
+import { QueueWatchHub } from "./queue-watch.hub.js";
+import { createQueueHandler } from "./queue.handler.js";
+import { RedisQueueStore } from "./queue.store.redis.js";
+import { RemoveFromQueue } from "./remove-from-queue.js";
+import { SetQueuePolicy } from "./set-queue-policy.js";
 
-/** The waiting room (issue 3). Not built yet: its RPCs answer UNIMPLEMENTED. */
-export function createQueueModule(_infra: Infra): ModuleParts & { sessions: ActiveSessions } {
-  return { sessions: { end: async () => {} } };
+/**
+ * Test-only negative control (see test/queue/multi-process.test.ts): admission as separate commands
+ * with a pause, proving the Lua step is what keeps ACTIVE <= max_active. Ignored in production.
+ */
+const UNSAFE_ADMISSION_ENV = "QUEUE_UNSAFE_ADMISSION_GAP_MS_FOR_TESTS";
+
+/** The waiting room (issue 3): QueueService, the queue-token check and the operators' queue RPCs. */
+export function createQueueModule(infra: Infra): ModuleParts & { sessions: ActiveSessions } {
+  const { config, logger } = infra;
+  const unsafeGap = config.appEnv !== "production" ? process.env[UNSAFE_ADMISSION_ENV] : undefined;
+  const store = new RedisQueueStore(infra.redis, {
+    activeTtlSeconds: config.queueActiveTtlSeconds,
+    defaultMaxActive: config.queueMaxActive,
+    unsafeAdmissionGapMs: unsafeGap ? Number(unsafeGap) : undefined,
+  });
+  const signer = new QueueTokenSigner(config.queueTokenSecret);
+  const lookup = new SequelizeConcertLookup(infra.db);
+  const events = new KafkaQueueEventPublisher(infra.kafka, logger, { topicPrefix: config.kafkaTopicPrefix });
+  const admit = new AdmitFans(store, events);
+  const endEntry = new EndEntry(store, events, admit, logger);
+  const hub = new QueueWatchHub(store, config.queueActiveTtlSeconds, logger);
+  registerQueueMetrics(infra.metrics, store);
+
+  return {
+    queue: createQueueHandler({
+      issueToken: new IssueToken(store, lookup, signer, events, admit, config.queueActiveTtlSeconds, logger),
+      getQueueStatus: new GetQueueStatus(store, config.queueActiveTtlSeconds),
+      endEntry,
+      hub,
+    }),
+    admin: createQueueAdminHandler({
+      getQueueStats: new GetQueueStats(store, lookup),
+      listQueue: new ListQueue(store, lookup),
+      setQueuePolicy: new SetQueuePolicy(store, lookup, admit, logger),
+      removeFromQueue: new RemoveFromQueue(lookup, endEntry),
+    }),
+    interceptors: [createQueueTokenInterceptor(signer, store, lookup)],
+    workers: [new AdmissionWorker(store, admit, logger)],
+    sessions: new QueueActiveSessions(endEntry),
+    async close() {
+      hub.close();
+      await events.close();
+    },
+  };
 }

@@ -16,6 +16,7 @@ export const connectCodeOf: Record<DomainErrorCode, Code> = {
   SCHEDULE_NOT_FOUND: Code.NotFound,
   SEAT_NOT_FOUND: Code.NotFound,
   RESERVATION_NOT_FOUND: Code.NotFound,
+  QUEUE_ENTRY_NOT_FOUND: Code.NotFound,
   SEAT_TAKEN: Code.AlreadyExists,
   HOLD_EXPIRED: Code.FailedPrecondition,
   RESERVATION_NOT_HELD: Code.FailedPrecondition,

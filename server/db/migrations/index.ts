@@ -1,5 +1,6 @@
 import type { Sequelize } from "sequelize";
 import * as m0001 from "./0001-initial-schema.js";
+import * as m0003 from "./0003-sales-projection.js";
 
 export interface Migration {
   name: string;
@@ -8,4 +9,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. A new one is a new file here; applied ones are never edited. */
-export const migrations: Migration[] = [{ name: "0001-initial-schema", ...m0001 }];
+export const migrations: Migration[] = [
+  { name: "0001-initial-schema", ...m0001 },
+  { name: "0003-sales-projection", ...m0003 },
+];

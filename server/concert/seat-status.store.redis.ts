@@ -1,0 +1,29 @@
+import type { Redis } from "ioredis";
+import type { SeatStatus } from "./concert.js";
+import { defineLuaScript, type LuaScript } from "./lua/lua-script.js";
+import { seatStatusKey } from "./seat-keys.js";
+import type { SeatStatusStore } from "./seat-status.store.js";
+
+const STATUSES = new Set<string>(["AVAILABLE", "HELD", "SOLD"]);
+
+export class RedisSeatStatusStore implements SeatStatusStore {
+  private readonly load: LuaScript;
+  constructor(private readonly redis: Redis) {
+    this.load = defineLuaScript(redis, "concertLoadSeatStatus", new URL("./lua/load-seat-status.lua", import.meta.url));
+  }
+
+  async read(scheduleId: number): Promise<Map<number, SeatStatus> | undefined> {
+    const raw = await this.redis.hgetall(seatStatusKey(scheduleId));
+    const entries = Object.entries(raw);
+    if (entries.length === 0) return undefined;
+    const out = new Map<number, SeatStatus>();
+    for (const [k, v] of entries) if (STATUSES.has(v)) out.set(Number(k), v as SeatStatus);
+    return out;
+  }
+
+  async loadIfAbsent(scheduleId: number, statuses: Array<{ number: number; status: SeatStatus }>): Promise<boolean> {
+    if (statuses.length === 0) return false;
+    const args = statuses.flatMap((s) => [s.number, s.status]);
+    return (await this.load([seatStatusKey(scheduleId)], args)) === 1;
+  }
+}

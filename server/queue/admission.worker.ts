@@ -1,0 +1,53 @@
+import type { Worker } from "../app/module.js";
+import type { Logger } from "../shared/logger.js";
+import type { AdmitFans } from "./admit-fans.js";
+import type { QueueStore } from "./queue.store.js";
+
+/**
+ * The per-process admission ticker. Each tick runs the atomic admission step for every concert
+ * with a line, so slots freed by TTL expiry are filled within one tick; leave, remove and pay
+ * also admit at once. Several processes may tick against one Redis: the Lua step is atomic.
+ */
+export class AdmissionWorker implements Worker {
+  readonly name = "queue-admission";
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly store: QueueStore,
+    private readonly admit: AdmitFans,
+    private readonly logger: Logger,
+    private readonly intervalMs = 200,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  private schedule() {
+    if (this.stopped) return;
+    // The next tick is timed from the end of this one, so a slow Redis never piles ticks up.
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => this.schedule());
+    }, this.intervalMs);
+  }
+
+  async tick(): Promise<void> {
+    try {
+      for (const concertId of await this.store.queuedConcerts()) {
+        const r = await this.admit.execute(concertId);
+        if (r.waiting === 0 && r.active === 0) await this.store.unmarkIfIdle(concertId);
+      }
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, "admission tick failed; retrying next tick");
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,53 @@
+-- admit: end timed-out active slots, then fill free slots from the head of the line. Atomic, so any
+-- number of server processes may run it at once and ACTIVE never exceeds max_active.
+-- KEYS[1] waiting         ZSET userId -> entry id
+-- KEYS[2] active-expiry   ZSET userId -> ms the active slot ends
+-- KEYS[3] max-active      STRING operator policy (absent = ARGV[2])
+-- KEYS[4] admitted-total  STRING counter
+-- KEYS[5] admissions      ZSET entry id -> ms admitted (rate window)
+-- KEYS[6] entries         HASH userId -> current entry id
+-- KEYS[7] entered         HASH userId -> ms joined
+-- KEYS[8] version         STRING change counter for watchers
+-- KEYS[9] active base     "<prefix>queue:{c}:active:" — passed through KEYS so the client's key prefix is
+--                         applied; the per-user key is this base plus the user id (same hash tag, same slot).
+-- ARGV[1] active TTL in ms
+-- ARGV[2] default max_active (QUEUE_MAX_ACTIVE)
+-- ARGV[3] rate window in ms
+-- ARGV[4] most slots to expire or fill in one call (bounds the script's run time)
+-- Returns {{expired userId...}, {admitted userId, entryId, expiresAtMs, ...}, waiting, active}
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local batch = tonumber(ARGV[4])
+local changed = false
+
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, batch)
+for _, uid in ipairs(expired) do
+  redis.call('ZREM', KEYS[2], uid)
+  redis.call('DEL', KEYS[9] .. uid)
+  redis.call('HDEL', KEYS[6], uid)
+  redis.call('HDEL', KEYS[7], uid)
+  changed = true
+end
+
+local max = tonumber(redis.call('GET', KEYS[3]) or ARGV[2])
+local free = max - redis.call('ZCARD', KEYS[2])
+if free > batch then free = batch end
+local admitted = {}
+if free > 0 then
+  local head = redis.call('ZPOPMIN', KEYS[1], free)
+  local expiresAt = now + tonumber(ARGV[1])
+  for i = 1, #head, 2 do
+    local uid, entry = head[i], head[i + 1]
+    redis.call('SET', KEYS[9] .. uid, entry, 'PXAT', expiresAt)
+    redis.call('ZADD', KEYS[2], expiresAt, uid)
+    redis.call('ZADD', KEYS[5], now, entry)
+    redis.call('INCR', KEYS[4])
+    admitted[#admitted + 1] = uid
+    admitted[#admitted + 1] = entry
+    admitted[#admitted + 1] = expiresAt
+    changed = true
+  end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[3]))
+if changed then redis.call('INCR', KEYS[8]) end
+return {expired, admitted, redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2])}

@@ -1,0 +1,80 @@
+import type { Kafka, Producer } from "kafkajs";
+import type { Logger } from "../shared/logger.js";
+import type { OutboxEvent } from "../outbox/outbox-event.js";
+import type { QueueEventSink } from "./queue-events.js";
+
+export interface KafkaQueueEventOptions {
+  topicPrefix: string;
+  /** How long events gather before one batch is sent. */
+  lingerMs?: number;
+  /** Events kept while Kafka is unreachable; older ones are dropped first (queue events skip the outbox). */
+  maxBuffered?: number;
+}
+
+/**
+ * Batched kafkajs producer for queue-events. Queue events are analytics, not money: they may be
+ * lost while Kafka is down (SPEC lets them skip the outbox), but they must never slow an RPC.
+ */
+export class KafkaQueueEventPublisher implements QueueEventSink {
+  private buffer: OutboxEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private producer: Producer | undefined;
+  private connecting: Promise<Producer> | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly lingerMs: number;
+  private readonly maxBuffered: number;
+
+  constructor(private readonly kafka: Kafka, private readonly logger: Logger, private readonly opts: KafkaQueueEventOptions) {
+    this.lingerMs = opts.lingerMs ?? 100;
+    this.maxBuffered = opts.maxBuffered ?? 10_000;
+  }
+
+  publish(events: OutboxEvent[]): void {
+    if (this.closed || events.length === 0) return;
+    this.buffer.push(...events);
+    if (this.buffer.length > this.maxBuffered) this.buffer.splice(0, this.buffer.length - this.maxBuffered);
+    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.lingerMs);
+  }
+
+  private async connected(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    this.connecting ??= (async () => {
+      const p = this.kafka.producer({ allowAutoTopicCreation: true, retry: { retries: 2 } });
+      await p.connect();
+      this.producer = p;
+      return p;
+    })().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  /** Sends what is buffered; batches go one after another so per-key order is kept. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flushing = this.flushing.then(async () => {
+      const batch = this.buffer.splice(0, this.buffer.length);
+      if (batch.length === 0) return;
+      try {
+        const producer = await this.connected();
+        await producer.send({
+          topic: `${this.opts.topicPrefix}queue-events`,
+          messages: batch.map((e) => ({
+            key: e.key,
+            value: e.payload,
+            headers: { "event-id": e.eventId, "event-type": e.type, "content-type": "application/json" },
+          })),
+        });
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message, dropped: batch.length }, "queue-events not sent");
+      }
+    });
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.race([this.flush(), new Promise((r) => setTimeout(r, 5_000).unref())]);
+    await this.producer?.disconnect().catch(() => {});
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Redis key names of the waiting room. Every per-concert key carries the concert id as a hash tag
+ * (`{42}`), so one concert's keys share a slot and the Lua scripts run unchanged on Redis Cluster.
+ * The ioredis client adds REDIS_KEY_PREFIX to every key passed through KEYS; names here are unprefixed.
+ */
+export interface ConcertQueueKeys {
+  /** STRING counter: arrival sequence; each entry's id (and waiting score), so there are no ties. */
+  seq: string;
+  /** ZSET userId -> entry id: the line, head first. */
+  waiting: string;
+  /** HASH userId -> entry id of the user's current (waiting or active) entry. */
+  entries: string;
+  /** HASH userId -> ms when the current entry joined the line. */
+  entered: string;
+  /** ZSET userId -> ms when the active slot ends: counting and expiring actives is O(log n). */
+  activeExpiry: string;
+  /** Base of the per-user active session strings (`<base><userId>` = entry id, with PXAT). */
+  activeBase: string;
+  /** STRING: max_active set by an operator (absent = QUEUE_MAX_ACTIVE). */
+  maxActive: string;
+  /** STRING counter: fans admitted since the queue began. */
+  admittedTotal: string;
+  /** ZSET entry id -> ms admitted, trimmed to the rate window: the observed admission rate. */
+  admissions: string;
+  /** STRING counter bumped on every change that can move a fan's position or state (watchers poll it). */
+  version: string;
+}
+
+export function concertQueueKeys(concertId: number): ConcertQueueKeys {
+  const p = `queue:{${concertId}}:`;
+  return {
+    seq: `${p}seq`,
+    waiting: `${p}waiting`,
+    entries: `${p}entries`,
+    entered: `${p}entered`,
+    activeExpiry: `${p}active-expiry`,
+    activeBase: `${p}active:`,
+    maxActive: `${p}max-active`,
+    admittedTotal: `${p}admitted-total`,
+    admissions: `${p}admissions`,
+    version: `${p}version`,
+  };
+}
+
+export const activeKey = (k: ConcertQueueKeys, userId: number) => `${k.activeBase}${userId}`;
+
+/** SET of concert ids that have fans waiting or active: what the admission ticker visits (no SCAN). */
+export const QUEUED_CONCERTS_KEY = "queue:concerts";

@@ -1,0 +1,22 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { QueueState, QueueTicketSchema, type QueueTicket } from "../../gen/concert/v1/queue_pb.js";
+import { EntryState } from "./queue-scripts.js";
+import type { Ticket } from "./queue-ticket.js";
+
+const stateOf: Record<Ticket["state"], QueueState> = {
+  [EntryState.Waiting]: QueueState.WAITING,
+  [EntryState.Active]: QueueState.ACTIVE,
+  [EntryState.Expired]: QueueState.EXPIRED,
+};
+
+export function ticketToProto(t: Ticket): QueueTicket {
+  return create(QueueTicketSchema, {
+    token: t.token,
+    concertId: BigInt(t.concertId),
+    state: stateOf[t.state],
+    position: BigInt(t.position),
+    estimatedWaitSeconds: BigInt(t.estimatedWaitSeconds),
+    expiresAt: t.expiresAtMs > 0 ? timestampFromMs(t.expiresAtMs) : undefined,
+  });
+}

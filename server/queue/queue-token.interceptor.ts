@@ -1,0 +1,70 @@
+import type { Interceptor } from "@connectrpc/connect";
+import { kAuth, kQueueToken } from "../rpc/context-keys.js";
+import { idOf } from "../shared/ids.js";
+import { DomainError } from "../shared/domain-error.js";
+import type { ConcertLookup } from "./concert-lookup.js";
+import { EntryState } from "./queue-scripts.js";
+import {
+  queueTokenExpired, queueTokenMissing, queueTokenOfAnotherConcert, queueTokenOfAnotherUser,
+  queueTokenTampered, queueTokenUnknown, queueTokenWaiting,
+} from "./queue.errors.js";
+import type { QueueTokenSigner } from "./queue-token.js";
+import type { QueueStore } from "./queue.store.js";
+
+type Message = Record<string, unknown>;
+/** Finds the concert a booking request concerns; undefined when its row does not exist (the handler answers NOT_FOUND). */
+type ConcertOf = (m: Message, lookup: ConcertLookup) => Promise<number | undefined>;
+
+const byField = (field: string, resolve: (id: number, l: ConcertLookup) => Promise<number | undefined>): ConcertOf =>
+  (m, l) => resolve(idOf(m[field] as bigint), l);
+
+/** SPEC section 2: RPCs that need an ACTIVE token for the concert concerned. */
+const NEEDS_ACTIVE: Record<string, ConcertOf> = {
+  "concert.v1.ConcertService/ListSchedules": async (m) => idOf(m.concertId as bigint),
+  "concert.v1.ConcertService/ListSeats": byField("scheduleId", (id, l) => l.concertOfSchedule(id)),
+  "concert.v1.ReservationService/HoldSeats": byField("scheduleId", (id, l) => l.concertOfSchedule(id)),
+  "concert.v1.ReservationService/CancelReservation": byField("reservationId", (id, l) => l.concertOfReservation(id)),
+  "concert.v1.PaymentService/Pay": byField("reservationId", (id, l) => l.concertOfReservation(id)),
+};
+
+/** RPCs that accept a token in any state (they report or end it). */
+const NEEDS_ANY = new Set([
+  "concert.v1.QueueService/GetQueueStatus",
+  "concert.v1.QueueService/WatchQueueStatus",
+  "concert.v1.QueueService/LeaveQueue",
+]);
+
+/**
+ * The queue-token check (runs after auth and validation). Signature and binding are checked with the
+ * secret alone; the state comes from one read-only Redis script. Codes follow SPEC's error table:
+ * missing, tampered, unknown or expired -> UNAUTHENTICATED; another user's or concert's, or still
+ * WAITING -> PERMISSION_DENIED.
+ */
+export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: QueueStore, lookup: ConcertLookup): Interceptor {
+  return (next) => async (req) => {
+    const rpc = `${req.service.typeName}/${req.method.name}`;
+    const concertOf = NEEDS_ACTIVE[rpc];
+    if (!concertOf && !NEEDS_ANY.has(rpc)) return next(req);
+    const auth = req.contextValues.get(kAuth);
+    if (!auth) throw new DomainError("UNAUTHENTICATED", "sign in first: send 'authorization: Bearer <JWT>'");
+    const token = req.header.get("x-queue-token")?.trim();
+    if (!token) throw queueTokenMissing();
+    const claims = signer.verify(token);
+    if (!claims) throw queueTokenTampered();
+    if (claims.userId !== auth.userId) throw queueTokenOfAnotherUser();
+    if (concertOf !== undefined) {
+      // A request for a row that does not exist skips the match so the handler's NOT_FOUND is what the
+      // caller sees; the caller still needs a live ACTIVE token of their own.
+      const concertId = req.stream ? undefined : await concertOf(req.message as unknown as Message, lookup);
+      if (concertId !== undefined && concertId !== claims.concertId) throw queueTokenOfAnotherConcert(claims.concertId, concertId);
+    }
+    const status = await store.status(claims.concertId, claims.userId, claims.entryId);
+    if (status.state === EntryState.Unknown) throw queueTokenUnknown();
+    if (concertOf !== undefined) {
+      if (status.state === EntryState.Expired) throw queueTokenExpired();
+      if (status.state === EntryState.Waiting) throw queueTokenWaiting(status.position);
+    }
+    req.contextValues.set(kQueueToken, { token, ...claims });
+    return next(req);
+  };
+}

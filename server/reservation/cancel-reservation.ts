@@ -1,0 +1,41 @@
+import type { Logger } from "../shared/logger.js";
+import type { OutboxWriter } from "../outbox/outbox-writer.js";
+import type { Reservation } from "./reservation.js";
+import { holdExpired, notHeld, notOwner, reservationNotFound } from "./reservation.errors.js";
+import { reservationCancelled } from "./reservation-events.js";
+import type { ReservationRepository } from "./reservation.repository.js";
+import type { SeatHoldGate } from "./seat-hold.gate.js";
+import type { TransactionRunner } from "./transaction-runner.js";
+
+/** The owner releases a HELD reservation; its seats are AVAILABLE again at once. */
+export class CancelReservation {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly reservations: ReservationRepository,
+    private readonly gate: SeatHoldGate,
+    private readonly outbox: OutboxWriter,
+    private readonly logger?: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async execute(input: { userId: number; reservationId: number }): Promise<Reservation> {
+    const now = this.clock();
+    const cancelled = await this.tx.run(async (tx) => {
+      // The row lock orders us against a concurrent Pay or the expiry sweeper.
+      const r = input.reservationId > 0 ? await this.reservations.lock(tx, input.reservationId) : undefined;
+      if (!r) throw reservationNotFound(input.reservationId);
+      if (r.userId !== input.userId) throw notOwner(r.id);
+      if (r.status === "EXPIRED" || (r.status === "HELD" && r.heldUntil <= now)) throw holdExpired(r);
+      if (r.status !== "HELD") throw notHeld(r);
+      await this.reservations.release(tx, r, "CANCELLED", now);
+      await this.outbox.append(tx, [reservationCancelled(r, now)]);
+      return { ...r, status: "CANCELLED" as const };
+    });
+    try {
+      await this.gate.release(cancelled.scheduleId, cancelled.seatNumbers, cancelled.userId, "AVAILABLE");
+    } catch (err) {
+      this.logger?.warn({ err: (err as Error).message, reservationId: cancelled.id }, "seats released in the database, Redis not updated");
+    }
+    return cancelled;
+  }
+}

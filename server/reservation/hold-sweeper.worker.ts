@@ -1,0 +1,49 @@
+import type { Worker } from "../app/module.js";
+import type { Logger } from "../shared/logger.js";
+import type { ReleaseExpiredHolds } from "./release-expired-holds.js";
+
+/**
+ * Runs ReleaseExpiredHolds every `intervalMs` (1 s by default, so a hold is released well within
+ * 5 s of held_until). One sweep at a time per process; stop() waits for the one in flight.
+ */
+export function createHoldSweeper(release: ReleaseExpiredHolds, logger: Logger, intervalMs = 1000): Worker {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = true;
+
+  const tick = async () => {
+    try {
+      const n = await release.execute(new Date());
+      if (n > 0) logger.info({ released: n }, "expired holds released");
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, "hold sweep failed; retrying next tick");
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = tick().finally(() => {
+        running = undefined;
+        schedule();
+      });
+    }, intervalMs);
+  };
+
+  return {
+    name: "hold-sweeper",
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      // Catch up at once after a restart, then keep the rhythm.
+      running = tick().finally(() => {
+        running = undefined;
+        schedule();
+      });
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

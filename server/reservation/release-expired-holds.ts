@@ -1,0 +1,50 @@
+import type { Logger } from "../shared/logger.js";
+import type { OutboxWriter } from "../outbox/outbox-writer.js";
+import type { Reservation } from "./reservation.js";
+import { reservationExpired } from "./reservation-events.js";
+import type { ReservationRepository } from "./reservation.repository.js";
+import type { SeatHoldGate } from "./seat-hold.gate.js";
+import type { TransactionRunner } from "./transaction-runner.js";
+
+/**
+ * Releases holds past held_until: reservation EXPIRED, seats AVAILABLE, a ReservationExpired event.
+ * Rows are claimed with SKIP LOCKED, so several server processes can sweep side by side without
+ * releasing a hold twice or waiting on each other; a restarted process simply catches up.
+ */
+export class ReleaseExpiredHolds {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly reservations: ReservationRepository,
+    private readonly gate: SeatHoldGate,
+    private readonly outbox: OutboxWriter,
+    private readonly logger?: Logger,
+    private readonly batchSize = 100,
+  ) {}
+
+  /** Releases every hold due at `now`, batch by batch; returns how many it released. */
+  async execute(now: Date = new Date(), maxBatches = 50): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxBatches; i++) {
+      const released = await this.tx.run(async (tx) => {
+        const due = await this.reservations.lockDueHolds(tx, now, this.batchSize);
+        for (const r of due) await this.reservations.release(tx, r, "EXPIRED", now);
+        if (due.length > 0) await this.outbox.append(tx, due.map((r) => reservationExpired(r, now)));
+        return due;
+      });
+      await this.updateRedis(released);
+      total += released.length;
+      if (released.length < this.batchSize) break;
+    }
+    return total;
+  }
+
+  private async updateRedis(released: Reservation[]): Promise<void> {
+    for (const r of released) {
+      try {
+        await this.gate.release(r.scheduleId, r.seatNumbers, r.userId, "AVAILABLE");
+      } catch (err) {
+        this.logger?.warn({ err: (err as Error).message, reservationId: r.id }, "hold expired in the database, Redis not updated");
+      }
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { ReservationCancelledSchema, ReservationExpiredSchema, SeatsHeldSchema } from "../../gen/concert/v1/events_pb.js";
+import { outboxEvent, type OutboxEvent } from "../outbox/outbox-event.js";
+import type { Reservation } from "./reservation.js";
+
+const common = (r: Reservation, now: Date) => ({
+  reservationId: BigInt(r.id),
+  userId: BigInt(r.userId),
+  concertId: BigInt(r.concertId),
+  scheduleId: BigInt(r.scheduleId),
+  seatNumbers: r.seatNumbers,
+  totalPrice: BigInt(r.totalPrice),
+  occurredAt: timestampFromDate(now),
+});
+
+/** reservation-events, keyed by reservation id (SPEC section 4). */
+export const seatsHeld = (r: Reservation, now: Date): OutboxEvent =>
+  outboxEvent("reservation-events", r.id, SeatsHeldSchema, { ...common(r, now), heldUntil: timestampFromDate(r.heldUntil) });
+
+export const reservationCancelled = (r: Reservation, now: Date): OutboxEvent =>
+  outboxEvent("reservation-events", r.id, ReservationCancelledSchema, common(r, now));
+
+export const reservationExpired = (r: Reservation, now: Date): OutboxEvent =>
+  outboxEvent("reservation-events", r.id, ReservationExpiredSchema, common(r, now));

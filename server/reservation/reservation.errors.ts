@@ -1,0 +1,31 @@
+import { DomainError } from "../shared/domain-error.js";
+import type { Reservation } from "./reservation.js";
+
+export const scheduleNotFound = (id: number) =>
+  new DomainError("SCHEDULE_NOT_FOUND", `schedule ${id} does not exist; list dates with ListSchedules`);
+
+export const seatsNotFound = (scheduleId: number, numbers: number[]) =>
+  new DomainError("SEAT_NOT_FOUND", `schedule ${scheduleId} has no seat ${numbers.join(", ")}; list seats with ListSeats`);
+
+export const seatsTaken = (numbers: number[]) =>
+  new DomainError(
+    "SEAT_TAKEN",
+    numbers.length > 0
+      ? `seat ${numbers.join(", ")} is already held or sold; pick other seats from ListSeats with only_available`
+      : "one of these seats was just taken; pick other seats from ListSeats with only_available",
+  );
+
+export const reservationNotFound = (id: number) =>
+  new DomainError("RESERVATION_NOT_FOUND", `reservation ${id} does not exist; list yours with ListMyReservations`);
+
+export const notOwner = (id: number) =>
+  new DomainError("NOT_OWNER", `reservation ${id} belongs to another user; list yours with ListMyReservations`);
+
+export const holdExpired = (r: Reservation) =>
+  new DomainError("HOLD_EXPIRED", `the hold of reservation ${r.id} expired at ${r.heldUntil.toISOString()}; hold the seats again with HoldSeats`);
+
+export const notHeld = (r: Reservation) =>
+  new DomainError(
+    "RESERVATION_NOT_HELD",
+    `reservation ${r.id} is ${r.status}, not HELD; only a HELD reservation can be paid or cancelled (see GetReservation)`,
+  );

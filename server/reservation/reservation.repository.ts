@@ -1,0 +1,41 @@
+import type { Transaction } from "sequelize";
+import type { RaceGuards } from "./race-guards.js";
+import type { Reservation, SeatState } from "./reservation.js";
+
+/** What a hold needs to know about a schedule: its concert and the price of each seat number. */
+export interface ScheduleSeats {
+  concertId: number;
+  prices: Map<number, number>;
+}
+
+export interface NewHold {
+  userId: number;
+  concertId: number;
+  scheduleId: number;
+  seatNumbers: number[];
+  totalPrice: number;
+  heldUntil: Date;
+  now: Date;
+}
+
+/** Port: reservations and the seats they hold, in the database (the final word on who holds what). */
+export interface ReservationRepository {
+  scheduleSeats(scheduleId: number): Promise<ScheduleSeats | undefined>;
+  /**
+   * Inserts a HELD reservation and takes its seats, only if every seat is AVAILABLE; otherwise
+   * throws SEAT_TAKEN (the caller's transaction then rolls back, so nothing is half-held).
+   */
+  insertHold(tx: Transaction, hold: NewHold, guards?: RaceGuards): Promise<Reservation>;
+  /** Database view of seats (all of the schedule when `numbers` is omitted). */
+  seatStates(scheduleId: number, numbers?: number[]): Promise<SeatState[]>;
+  find(id: number): Promise<Reservation | undefined>;
+  /** Reads and row-locks a reservation until the transaction ends (a plain read with guards off). */
+  lock(tx: Transaction, id: number, guards?: RaceGuards): Promise<Reservation | undefined>;
+  listByUser(userId: number, limit: number, beforeId?: number): Promise<Reservation[]>;
+  /** HELD -> CANCELLED or EXPIRED: seats back to AVAILABLE, the live-seat rows retired. */
+  release(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void>;
+  /** HELD -> CONFIRMED: seats SOLD. */
+  confirm(tx: Transaction, r: Reservation, now: Date): Promise<void>;
+  /** Locks up to `limit` HELD reservations past held_until, skipping rows another process has locked. */
+  lockDueHolds(tx: Transaction, now: Date, limit: number): Promise<Reservation[]>;
+}

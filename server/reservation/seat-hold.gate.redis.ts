@@ -1,0 +1,48 @@
+import type { Redis } from "ioredis";
+import { defineLuaScript, type LuaScript } from "../concert/lua/lua-script.js";
+import { seatHoldKey, seatStatusKey } from "../concert/seat-keys.js";
+import type { SeatStatusStore } from "../concert/seat-status.store.js";
+import type { SeatState } from "./reservation.js";
+import { HoldGateOutcome } from "./seat-hold.codes.js";
+import type { SeatHoldGate } from "./seat-hold.gate.js";
+
+export class RedisSeatHoldGate implements SeatHoldGate {
+  private readonly hold: LuaScript;
+  private readonly releaseScript: LuaScript;
+  private readonly repairScript: LuaScript;
+
+  constructor(private readonly redis: Redis, private readonly statuses: SeatStatusStore) {
+    this.hold = defineLuaScript(redis, "bookingHoldSeats", new URL("./lua/hold-seats.lua", import.meta.url));
+    this.releaseScript = defineLuaScript(redis, "bookingReleaseSeats", new URL("./lua/release-seats.lua", import.meta.url));
+    this.repairScript = defineLuaScript(redis, "bookingRepairSeats", new URL("./lua/repair-seats.lua", import.meta.url));
+  }
+
+  private keys(scheduleId: number, seats: number[]): string[] {
+    return [seatStatusKey(scheduleId), ...seats.map((n) => seatHoldKey(scheduleId, n))];
+  }
+
+  async tryHold(scheduleId: number, seats: number[], holderId: number, ttlMs: number): Promise<number[]> {
+    const reply = (await this.hold(this.keys(scheduleId, seats), [holderId, ttlMs, ...seats])) as Array<number | string>;
+    if (Number(reply[0]) === HoldGateOutcome.ALL_HELD) return [];
+    return reply.slice(1).map(Number);
+  }
+
+  async release(scheduleId: number, seats: number[], holderId: number, status: "AVAILABLE" | "SOLD" | "keep"): Promise<void> {
+    await this.releaseScript(this.keys(scheduleId, seats), [holderId, status === "keep" ? "" : status, ...seats]);
+  }
+
+  async repair(scheduleId: number, states: SeatState[], allSeats: () => Promise<SeatState[]>, now: Date): Promise<void> {
+    if ((await this.redis.exists(seatStatusKey(scheduleId))) === 0) {
+      const all = await allSeats();
+      await this.statuses.loadIfAbsent(scheduleId, all.map((s) => ({ number: s.number, status: s.status })));
+    }
+    if (states.length === 0) return;
+    const args = states.flatMap((s) => [
+      s.number,
+      s.status,
+      s.holderId ?? "",
+      s.status === "HELD" && s.heldUntil ? Math.max(0, s.heldUntil.getTime() - now.getTime()) : 0,
+    ]);
+    await this.repairScript(this.keys(scheduleId, states.map((s) => s.number)), args);
+  }
+}
