@@ -103,7 +103,14 @@ export async function build(config: Config, opts: { logger?: Logger } = {}): Pro
   const modules: ModuleParts[] = [catalogue, queue, booking, events];
 
   const checks = dependencyChecks(infra);
-  const isReady = async () => (await checkReadiness(checks)).ready;
+  // Health probes arrive often; one dependency check a second is enough for them (/readyz always checks afresh).
+  let lastReady: { at: number; ready: Promise<boolean> } | undefined;
+  const isReady = () => {
+    if (!lastReady || Date.now() - lastReady.at > 1_000) {
+      lastReady = { at: Date.now(), ready: checkReadiness(checks).then((r) => r.ready) };
+    }
+    return lastReady.ready;
+  };
   const reflection = createReflectionHandlers([...EXPOSED_SERVICES, Health]);
 
   const interceptors: Interceptor[] = [
