@@ -194,6 +194,7 @@ export async function build(config: Config, opts: { logger?: Logger } = {}): Pro
       return { port: actual, url: `http://127.0.0.1:${actual}` };
     },
     async close() {
+      for (const m of modules) m.drain?.();
       await listener.close();
       if (workersStarted) for (const w of [...workers].reverse()) await w.stop();
       for (const m of modules) await m.close?.();

@@ -40,6 +40,8 @@ export interface ModuleParts {
   payment?: Partial<ServiceImpl<typeof PaymentService>>;
   interceptors?: Interceptor[];
   workers?: Worker[];
+  /** Called first on shutdown: end long-lived streams so in-flight requests can drain. */
+  drain?(): void;
   /** Called on shutdown after workers stop, before pools close. */
   close?(): Promise<void>;
 }

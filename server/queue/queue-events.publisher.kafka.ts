@@ -40,12 +40,33 @@ export class KafkaQueueEventPublisher implements QueueEventSink {
   private async connected(): Promise<Producer> {
     if (this.producer) return this.producer;
     this.connecting ??= (async () => {
-      const p = this.kafka.producer({ allowAutoTopicCreation: true, retry: { retries: 2 } });
+      await this.ensureTopic();
+      const p = this.kafka.producer({ allowAutoTopicCreation: true });
       await p.connect();
       this.producer = p;
       return p;
     })().finally(() => (this.connecting = undefined));
     return this.connecting;
+  }
+
+  private get topic() {
+    return `${this.opts.topicPrefix}queue-events`;
+  }
+
+  /**
+   * The deployment creates the SPEC topics; a prefixed (test) topic would otherwise be auto-created
+   * by the first send, whose batch can fail while the new partition has no leader yet.
+   */
+  private async ensureTopic(): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: this.topic }], waitForLeaders: true });
+    } catch (err) {
+      this.logger.debug({ err: (err as Error).message }, "queue-events topic not created here");
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
   }
 
   /** Sends what is buffered; batches go one after another so per-key order is kept. */
@@ -58,7 +79,7 @@ export class KafkaQueueEventPublisher implements QueueEventSink {
       try {
         const producer = await this.connected();
         await producer.send({
-          topic: `${this.opts.topicPrefix}queue-events`,
+          topic: this.topic,
           messages: batch.map((e) => ({
             key: e.key,
             value: e.payload,
@@ -66,7 +87,13 @@ export class KafkaQueueEventPublisher implements QueueEventSink {
           })),
         });
       } catch (err) {
-        this.logger.warn({ err: (err as Error).message, dropped: batch.length }, "queue-events not sent");
+        // Keep the batch for a later try (bounded: the oldest go first when Kafka stays away).
+        this.logger.warn({ err: (err as Error).message, pending: batch.length }, "queue-events not sent yet; retrying");
+        if (!this.closed) {
+          this.buffer.unshift(...batch);
+          if (this.buffer.length > this.maxBuffered) this.buffer.splice(0, this.buffer.length - this.maxBuffered);
+          this.timer ??= setTimeout(() => void this.flush(), 1_000);
+        }
       }
     });
     return this.flushing;

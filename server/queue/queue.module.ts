@@ -59,8 +59,9 @@ export function createQueueModule(infra: Infra): ModuleParts & { sessions: Activ
     interceptors: [createQueueTokenInterceptor(signer, store, lookup)],
     workers: [new AdmissionWorker(store, admit, logger)],
     sessions: new QueueActiveSessions(endEntry),
+    // Open WatchQueueStatus streams would otherwise hold the listener's graceful close for its whole grace period.
+    drain: () => hub.close(),
     async close() {
-      hub.close();
       await events.close();
     },
   };
