@@ -33,6 +33,8 @@ import { createCatalogueModule } from "./concert/catalogue.module.js";
 import { createQueueModule } from "./queue/queue.module.js";
 import { createBookingModule } from "./reservation/booking.module.js";
 import { createEventsModule } from "./outbox/events.module.js";
+import { createPayReplayCheck } from "./payment/pay-replay.check.js";
+import { SequelizeIdempotencyStore } from "./payment/idempotency.store.sequelize.js";
 
 export const EXPOSED_SERVICES = [QueueService, ConcertService, ReservationService, PaymentService, AdminService];
 
@@ -96,7 +98,7 @@ export async function build(config: Config, opts: { logger?: Logger } = {}): Pro
   await Promise.race([redisConnecting, new Promise((r) => setTimeout(r, 2_000).unref())]);
 
   const events = createEventsModule(infra);
-  const queue = createQueueModule(infra);
+  const queue = createQueueModule(infra, { replay: createPayReplayCheck(new SequelizeIdempotencyStore(infra.db)) });
   const booking = createBookingModule(infra, { sessions: queue.sessions, outbox: events.outbox });
   const catalogue = createCatalogueModule(infra, (concertId) => booking.onCatalogueChange(concertId));
   // Order matters only for interceptors (queue's token check runs before booking's) and shutdown (reverse).

@@ -13,11 +13,12 @@ export class GetConcert {
   async execute(concertId: number): Promise<Concert> {
     if (concertId <= 0) throw concertNotFound(concertId);
     if (!this.cache) return this.fromDatabase(concertId);
-    const { concert: cached, version } = await this.cache.get(concertId);
-    this.onLookup(cached !== undefined);
-    if (cached) return cached;
+    // A cache outage must not take the public catalogue down: it degrades to the database.
+    const lookup = await this.cache.get(concertId).catch(() => undefined);
+    this.onLookup(lookup?.concert !== undefined);
+    if (lookup?.concert) return lookup.concert;
     const concert = await this.fromDatabase(concertId);
-    await this.cache.put(concert, version);
+    if (lookup) await this.cache.put(concert, lookup.version).catch(() => {});
     return concert;
   }
 

@@ -21,6 +21,10 @@ export class RedisSeatStatusStore implements SeatStatusStore {
     return out;
   }
 
+  async has(scheduleId: number): Promise<boolean> {
+    return (await this.redis.exists(seatStatusKey(scheduleId))) === 1;
+  }
+
   async loadIfAbsent(scheduleId: number, statuses: Array<{ number: number; status: SeatStatus }>): Promise<boolean> {
     if (statuses.length === 0) return false;
     const args = statuses.flatMap((s) => [s.number, s.status]);

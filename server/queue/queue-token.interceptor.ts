@@ -10,6 +10,7 @@ import {
 } from "./queue.errors.js";
 import type { QueueTokenSigner } from "./queue-token.js";
 import type { QueueStore } from "./queue.store.js";
+import type { ReplayCheck } from "./replay-check.js";
 
 type Message = Record<string, unknown>;
 /** Finds the concert a booking request concerns; undefined when its row does not exist (the handler answers NOT_FOUND). */
@@ -38,9 +39,10 @@ const NEEDS_ANY = new Set([
  * The queue-token check (runs after auth and validation). Signature and binding are checked with the
  * secret alone; the state comes from one read-only Redis script. Codes follow SPEC's error table:
  * missing, tampered, unknown or expired -> UNAUTHENTICATED; another user's or concert's, or still
- * WAITING -> PERMISSION_DENIED.
+ * WAITING -> PERMISSION_DENIED. An ended token still passes for a request that only replays a stored
+ * result (a retried Pay), so the retry gets its first answer as SPEC promises.
  */
-export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: QueueStore, lookup: ConcertLookup): Interceptor {
+export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: QueueStore, lookup: ConcertLookup, replay?: ReplayCheck): Interceptor {
   return (next) => async (req) => {
     const rpc = `${req.service.typeName}/${req.method.name}`;
     const concertOf = NEEDS_ACTIVE[rpc];
@@ -61,7 +63,10 @@ export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: Que
     const status = await store.status(claims.concertId, claims.userId, claims.entryId);
     if (status.state === EntryState.Unknown) throw queueTokenUnknown();
     if (concertOf !== undefined) {
-      if (status.state === EntryState.Expired) throw queueTokenExpired();
+      if (status.state === EntryState.Expired) {
+        const isReplay = !req.stream && replay ? await replay.isReplay(rpc, auth.userId, req.message) : false;
+        if (!isReplay) throw queueTokenExpired();
+      }
       if (status.state === EntryState.Waiting) throw queueTokenWaiting(status.position);
     }
     req.contextValues.set(kQueueToken, { token, ...claims });

@@ -14,6 +14,7 @@ import { KafkaQueueEventPublisher } from "./queue-events.publisher.kafka.js";
 import { registerQueueMetrics } from "./queue-metrics.js";
 import { QueueTokenSigner } from "./queue-token.js";
 import { createQueueTokenInterceptor } from "./queue-token.interceptor.js";
+import type { ReplayCheck } from "./replay-check.js";
 import { QueueWatchHub } from "./queue-watch.hub.js";
 import { createQueueHandler } from "./queue.handler.js";
 import { RedisQueueStore } from "./queue.store.redis.js";
@@ -27,7 +28,7 @@ import { SetQueuePolicy } from "./set-queue-policy.js";
 const UNSAFE_ADMISSION_ENV = "QUEUE_UNSAFE_ADMISSION_GAP_MS_FOR_TESTS";
 
 /** The waiting room (issue 3): QueueService, the queue-token check and the operators' queue RPCs. */
-export function createQueueModule(infra: Infra): ModuleParts & { sessions: ActiveSessions } {
+export function createQueueModule(infra: Infra, opts: { replay?: ReplayCheck } = {}): ModuleParts & { sessions: ActiveSessions } {
   const { config, logger } = infra;
   const unsafeGap = config.appEnv !== "production" ? process.env[UNSAFE_ADMISSION_ENV] : undefined;
   const store = new RedisQueueStore(infra.redis, {
@@ -56,7 +57,7 @@ export function createQueueModule(infra: Infra): ModuleParts & { sessions: Activ
       setQueuePolicy: new SetQueuePolicy(store, lookup, admit, logger),
       removeFromQueue: new RemoveFromQueue(lookup, endEntry),
     }),
-    interceptors: [createQueueTokenInterceptor(signer, store, lookup)],
+    interceptors: [createQueueTokenInterceptor(signer, store, lookup, opts.replay)],
     workers: [new AdmissionWorker(store, admit, logger)],
     sessions: new QueueActiveSessions(endEntry),
     // Open WatchQueueStatus streams would otherwise hold the listener's graceful close for its whole grace period.

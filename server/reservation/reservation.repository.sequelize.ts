@@ -4,6 +4,7 @@ import type { Reservation, ReservationStatus, SeatState, SeatStatus } from "./re
 import type { NewHold, ReservationRepository, ScheduleSeats } from "./reservation.repository.js";
 import { seatsTaken } from "./reservation.errors.js";
 import { isDuplicateKey } from "./transaction-runner.sequelize.js";
+import { sqlTime } from "./sql-time.js";
 
 interface ReservationRow {
   id: number;
@@ -54,6 +55,14 @@ export class SequelizeReservationRepository implements ReservationRepository {
     return layout;
   }
 
+  async scheduleIdsOf(concertId: number): Promise<number[]> {
+    const rows = await this.db.query<{ id: number }>("SELECT id FROM schedules WHERE concert_id = ? ORDER BY id", {
+      replacements: [concertId],
+      type: QueryTypes.SELECT,
+    });
+    return rows.map((r) => Number(r.id));
+  }
+
   async insertHold(tx: Transaction, h: NewHold, guards: RaceGuards = "on"): Promise<Reservation> {
     const seats = [...h.seatNumbers].sort((a, b) => a - b);
     if (guards === "off") {
@@ -67,7 +76,7 @@ export class SequelizeReservationRepository implements ReservationRepository {
     const [id] = await this.db.query(
       `INSERT INTO reservations (user_id, concert_id, schedule_id, total_price, status, held_until, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'HELD', ?, ?, ?)`,
-      { replacements: [h.userId, h.concertId, h.scheduleId, h.totalPrice, h.heldUntil, h.now, h.now], type: QueryTypes.INSERT, transaction: tx },
+      { replacements: [h.userId, h.concertId, h.scheduleId, h.totalPrice, sqlTime(h.heldUntil), sqlTime(h.now), sqlTime(h.now)], type: QueryTypes.INSERT, transaction: tx },
     );
     const reservationId = Number(id);
     // The conditional UPDATE is the guard: it locks the seats (via the unique index, in seat order)
@@ -147,7 +156,7 @@ export class SequelizeReservationRepository implements ReservationRepository {
 
   async release(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void> {
     await this.db.query("UPDATE reservations SET status = ?, updated_at = ? WHERE id = ? AND status = 'HELD'", {
-      replacements: [status, now, r.id],
+      replacements: [status, sqlTime(now), r.id],
       transaction: tx,
     });
     await this.db.query("UPDATE seats SET status = 'AVAILABLE', reservation_id = NULL WHERE reservation_id = ? AND status = 'HELD'", {
@@ -160,7 +169,7 @@ export class SequelizeReservationRepository implements ReservationRepository {
 
   async confirm(tx: Transaction, r: Reservation, now: Date): Promise<void> {
     await this.db.query("UPDATE reservations SET status = 'CONFIRMED', updated_at = ? WHERE id = ?", {
-      replacements: [now, r.id],
+      replacements: [sqlTime(now), r.id],
       transaction: tx,
     });
     await this.db.query("UPDATE seats SET status = 'SOLD' WHERE reservation_id = ? AND status = 'HELD'", {
@@ -173,7 +182,7 @@ export class SequelizeReservationRepository implements ReservationRepository {
     const rows = await this.db.query<ReservationRow>(
       `SELECT ${COLUMNS} FROM reservations WHERE status = 'HELD' AND held_until <= ?
        ORDER BY held_until, id LIMIT ? FOR UPDATE SKIP LOCKED`,
-      { replacements: [now, limit], type: QueryTypes.SELECT, transaction: tx },
+      { replacements: [sqlTime(now), limit], type: QueryTypes.SELECT, transaction: tx },
     );
     return this.withSeats(rows, tx);
   }

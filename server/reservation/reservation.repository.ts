@@ -21,6 +21,7 @@ export interface NewHold {
 /** Port: reservations and the seats they hold, in the database (the final word on who holds what). */
 export interface ReservationRepository {
   scheduleSeats(scheduleId: number): Promise<ScheduleSeats | undefined>;
+  scheduleIdsOf(concertId: number): Promise<number[]>;
   /**
    * Inserts a HELD reservation and takes its seats, only if every seat is AVAILABLE; otherwise
    * throws SEAT_TAKEN (the caller's transaction then rolls back, so nothing is half-held).

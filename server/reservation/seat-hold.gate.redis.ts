@@ -32,17 +32,23 @@ export class RedisSeatHoldGate implements SeatHoldGate {
   }
 
   async repair(scheduleId: number, states: SeatState[], allSeats: () => Promise<SeatState[]>, now: Date): Promise<void> {
+    let todo = states;
     if ((await this.redis.exists(seatStatusKey(scheduleId))) === 0) {
+      // Redis lost this schedule (flushed or evicted): rebuild the hash and every live hold key.
       const all = await allSeats();
       await this.statuses.loadIfAbsent(scheduleId, all.map((s) => ({ number: s.number, status: s.status })));
+      const asked = new Set(states.map((s) => s.number));
+      todo = [...states, ...all.filter((s) => s.status === "HELD" && !asked.has(s.number))];
     }
-    if (states.length === 0) return;
-    const args = states.flatMap((s) => [
-      s.number,
-      s.status,
-      s.holderId ?? "",
-      s.status === "HELD" && s.heldUntil ? Math.max(0, s.heldUntil.getTime() - now.getTime()) : 0,
-    ]);
-    await this.repairScript(this.keys(scheduleId, states.map((s) => s.number)), args);
+    for (let i = 0; i < todo.length; i += 500) {
+      const chunk = todo.slice(i, i + 500);
+      const args = chunk.flatMap((s) => [
+        s.number,
+        s.status,
+        s.holderId ?? "",
+        s.status === "HELD" && s.heldUntil ? Math.max(0, s.heldUntil.getTime() - now.getTime()) : 0,
+      ]);
+      await this.repairScript(this.keys(scheduleId, chunk.map((s) => s.number)), args);
+    }
   }
 }

@@ -139,11 +139,11 @@ describe("AdminService queue RPCs", () => {
     expect(gone.code).toBe(Code.NotFound);
     expect(gone.rawMessage).toMatch(/ListQueue/);
     for (const call of [
-      admin.getQueueStats({ concertId: 999_999n }),
-      admin.listQueue({ concertId: 999_999n }),
-      admin.setQueuePolicy({ concertId: 999_999n, maxActive: 1 }),
+      () => admin.getQueueStats({ concertId: 999_999n }),
+      () => admin.listQueue({ concertId: 999_999n }),
+      () => admin.setQueuePolicy({ concertId: 999_999n, maxActive: 1 }),
     ]) {
-      expect((await call.catch((e) => e)).code).toBe(Code.NotFound);
+      expect((await call().catch((e) => e)).code).toBe(Code.NotFound);
     }
     const bad = await admin.setQueuePolicy({ concertId: BigInt(concertId), maxActive: -1 }).catch((e) => e);
     expect(bad.code).toBe(Code.InvalidArgument);

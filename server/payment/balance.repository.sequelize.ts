@@ -1,0 +1,81 @@
+import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import type { RaceGuards } from "../reservation/race-guards.js";
+import type { BalanceRepository } from "./balance.repository.js";
+
+export class SequelizeBalanceRepository implements BalanceRepository {
+  constructor(private readonly db: Sequelize) {}
+
+  async get(userId: number): Promise<number> {
+    const [row] = await this.db.query<{ balance: number | string }>("SELECT balance FROM balances WHERE user_id = ?", {
+      replacements: [userId],
+      type: QueryTypes.SELECT,
+    });
+    return row ? Number(row.balance) : 0;
+  }
+
+  private async read(tx: Transaction, userId: number): Promise<number | undefined> {
+    const [row] = await this.db.query<{ balance: number | string }>("SELECT balance FROM balances WHERE user_id = ?", {
+      replacements: [userId],
+      type: QueryTypes.SELECT,
+      transaction: tx,
+    });
+    return row ? Number(row.balance) : undefined;
+  }
+
+  private async ensure(tx: Transaction, userId: number): Promise<void> {
+    // Normally done by the auth interceptor on first sight; this covers callers that skip it.
+    await this.db.query("INSERT IGNORE INTO users (id, created_at) VALUES (?, NOW(3))", { replacements: [userId], transaction: tx });
+    await this.db.query("INSERT IGNORE INTO balances (user_id, balance, updated_at) VALUES (?, 0, NOW(3))", { replacements: [userId], transaction: tx });
+  }
+
+  async add(tx: Transaction, userId: number, amount: number, guards: RaceGuards = "on"): Promise<number> {
+    if (guards === "off") {
+      // Negative control: read-modify-write, which loses updates under concurrency.
+      const before = (await this.read(tx, userId)) ?? 0;
+      await this.ensure(tx, userId);
+      await this.db.query("UPDATE balances SET balance = ?, updated_at = NOW(3) WHERE user_id = ?", {
+        replacements: [before + amount, userId],
+        transaction: tx,
+      });
+      return before + amount;
+    }
+    const update = () =>
+      this.db.query("UPDATE balances SET balance = balance + ?, updated_at = NOW(3) WHERE user_id = ?", {
+        replacements: [amount, userId],
+        type: QueryTypes.UPDATE,
+        transaction: tx,
+      });
+    let [, changed] = await update();
+    if (Number(changed) === 0) {
+      await this.ensure(tx, userId);
+      [, changed] = await update();
+    }
+    return (await this.read(tx, userId))!;
+  }
+
+  async deduct(tx: Transaction, userId: number, amount: number, guards: RaceGuards = "on"): Promise<{ taken: boolean; balance: number }> {
+    if (guards === "off") {
+      const before = (await this.read(tx, userId)) ?? 0;
+      if (before < amount) return { taken: false, balance: before };
+      await this.db.query("UPDATE balances SET balance = ?, updated_at = NOW(3) WHERE user_id = ?", {
+        replacements: [before - amount, userId],
+        transaction: tx,
+      });
+      return { taken: true, balance: before - amount };
+    }
+    // Check and change in one statement: no window between reading the balance and taking from it.
+    const [, changed] = await this.db.query(
+      "UPDATE balances SET balance = balance - ?, updated_at = NOW(3) WHERE user_id = ? AND balance >= ?",
+      { replacements: [amount, userId, amount], type: QueryTypes.UPDATE, transaction: tx },
+    );
+    // Read in the same transaction (never on a second pooled connection while this one waits).
+    return { taken: Number(changed) > 0, balance: (await this.read(tx, userId)) ?? 0 };
+  }
+
+  async record(tx: Transaction, e: { userId: number; delta: number; reason: "CHARGE" | "PAYMENT"; paymentId?: number }): Promise<void> {
+    await this.db.query("INSERT INTO balance_ledger (user_id, delta, reason, payment_id, created_at) VALUES (?, ?, ?, ?, NOW(3))", {
+      replacements: [e.userId, e.delta, e.reason, e.paymentId ?? null],
+      transaction: tx,
+    });
+  }
+}

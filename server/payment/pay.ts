@@ -1,0 +1,98 @@
+import type { Logger } from "../shared/logger.js";
+import type { OutboxWriter } from "../outbox/outbox-writer.js";
+import type { ActiveSessions } from "../queue/active-sessions.js";
+import type { RaceGuards } from "../reservation/race-guards.js";
+import type { Reservation } from "../reservation/reservation.js";
+import { holdExpired, notHeld, notOwner, reservationNotFound } from "../reservation/reservation.errors.js";
+import type { ReservationRepository } from "../reservation/reservation.repository.js";
+import type { SeatHoldGate } from "../reservation/seat-hold.gate.js";
+import type { TransactionRunner } from "../reservation/transaction-runner.js";
+import type { BalanceRepository } from "./balance.repository.js";
+import type { IdempotencyStore } from "./idempotency.store.js";
+import type { Payment } from "./payment.js";
+import type { PaymentRepository } from "./payment.repository.js";
+import { insufficientBalance } from "./payment.errors.js";
+import { paymentCompleted, reservationConfirmed } from "./payment-events.js";
+import { requestHash } from "./request-hash.js";
+
+export interface PayResult {
+  payment: Payment;
+  reservation: Reservation;
+}
+
+export interface PayDeps {
+  tx: TransactionRunner;
+  reservations: ReservationRepository;
+  balances: BalanceRepository;
+  payments: PaymentRepository;
+  idempotency: IdempotencyStore;
+  outbox: OutboxWriter;
+  gate: SeatHoldGate;
+  sessions: ActiveSessions;
+  logger?: Logger;
+  /** Test-only negative control (see race-guards.ts). */
+  raceGuards?: RaceGuards;
+  clock?: () => Date;
+}
+
+const encode = (r: PayResult) => JSON.stringify(r);
+const decode = (s: string): PayResult => {
+  const r = JSON.parse(s) as PayResult;
+  return {
+    payment: { ...r.payment, paidAt: new Date(r.payment.paidAt) },
+    reservation: { ...r.reservation, heldUntil: new Date(r.reservation.heldUntil), createdAt: new Date(r.reservation.createdAt) },
+  };
+};
+
+/**
+ * Pays a HELD reservation from the balance, all or nothing in one transaction: the reservation row
+ * is locked (ordering us against Cancel, the sweeper and other Pays), the balance is taken by one
+ * conditional statement, the payment row is unique per reservation, and the events and the
+ * idempotency response commit with it. Then the seats turn SOLD in Redis and the queue token ends.
+ */
+export class Pay {
+  constructor(private readonly d: PayDeps) {}
+
+  async execute(input: { userId: number; reservationId: number; idempotencyKey: string }): Promise<PayResult> {
+    const guards = this.d.raceGuards ?? "on";
+    const hash = requestHash("Pay", { reservationId: input.reservationId });
+    const outcome = await this.d.tx.run(async (tx) => {
+      const replay = await this.d.idempotency.claim(tx, input.userId, input.idempotencyKey, hash);
+      if (replay !== undefined) return { replayed: true, result: decode(replay) };
+      const now = (this.d.clock ?? (() => new Date()))();
+      const r = input.reservationId > 0 ? await this.d.reservations.lock(tx, input.reservationId, guards) : undefined;
+      if (!r) throw reservationNotFound(input.reservationId);
+      if (r.userId !== input.userId) throw notOwner(r.id);
+      if (r.status === "EXPIRED" || (r.status === "HELD" && r.heldUntil <= now)) throw holdExpired(r);
+      if (r.status !== "HELD") throw notHeld(r);
+      const { taken, balance } = await this.d.balances.deduct(tx, input.userId, r.totalPrice, guards);
+      if (!taken) throw insufficientBalance(balance, r.totalPrice);
+      const payment = await this.d.payments.insert(tx, { reservationId: r.id, userId: r.userId, amount: r.totalPrice, paidAt: now }, guards);
+      // Only reachable if the lock were bypassed: the unique key still refuses a second payment.
+      if (!payment) throw notHeld({ ...r, status: "CONFIRMED" });
+      await this.d.reservations.confirm(tx, r, now);
+      await this.d.balances.record(tx, { userId: r.userId, delta: -r.totalPrice, reason: "PAYMENT", paymentId: payment.id });
+      const confirmed: Reservation = { ...r, status: "CONFIRMED" };
+      await this.d.outbox.append(tx, [reservationConfirmed(confirmed, payment), paymentCompleted(payment, confirmed, balance)]);
+      const result = { payment, reservation: confirmed };
+      await this.d.idempotency.complete(tx, input.userId, input.idempotencyKey, encode(result));
+      return { replayed: false, result };
+    });
+    if (!outcome.replayed) await this.afterCommit(outcome.result.reservation);
+    return outcome.result;
+  }
+
+  /** The sale is committed; Redis and the queue follow. Failures here must not turn a paid order into an error. */
+  private async afterCommit(r: Reservation): Promise<void> {
+    try {
+      await this.d.gate.release(r.scheduleId, r.seatNumbers, r.userId, "SOLD");
+    } catch (err) {
+      this.d.logger?.warn({ err: (err as Error).message, reservationId: r.id }, "seats sold in the database, Redis not updated");
+    }
+    try {
+      await this.d.sessions.end(r.concertId, r.userId, "paid");
+    } catch (err) {
+      this.d.logger?.warn({ err: (err as Error).message, reservationId: r.id }, "paid, but the queue token could not be ended");
+    }
+  }
+}

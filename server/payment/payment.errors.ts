@@ -1,0 +1,13 @@
+import { DomainError } from "../shared/domain-error.js";
+
+export const insufficientBalance = (balance: number, needed: number) =>
+  new DomainError(
+    "INSUFFICIENT_BALANCE",
+    `your balance is ${balance} KRW but this costs ${needed} KRW; add at least ${needed - balance} KRW with ChargeBalance, then retry Pay`,
+  );
+
+export const idempotencyKeyReused = (key: string) =>
+  new DomainError(
+    "IDEMPOTENCY_KEY_REUSED",
+    `invalid request: idempotency_key: "${key}" was already used for a different request; use a new key for a new request`,
+  );

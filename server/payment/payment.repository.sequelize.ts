@@ -1,0 +1,25 @@
+import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import { isDuplicateKey } from "../reservation/transaction-runner.sequelize.js";
+import { sqlTime } from "../reservation/sql-time.js";
+import type { RaceGuards } from "../reservation/race-guards.js";
+import type { Payment } from "./payment.js";
+import type { PaymentRepository } from "./payment.repository.js";
+
+export class SequelizePaymentRepository implements PaymentRepository {
+  constructor(private readonly db: Sequelize) {}
+
+  async insert(tx: Transaction, p: Omit<Payment, "id">, guards: RaceGuards = "on"): Promise<Payment | undefined> {
+    try {
+      // With guards off (negative control), INSERT IGNORE lets a second payment of the same
+      // reservation carry on instead of failing on the unique key.
+      const [id] = await this.db.query(
+        `INSERT ${guards === "off" ? "IGNORE " : ""}INTO payments (reservation_id, user_id, amount, paid_at) VALUES (?, ?, ?, ?)`,
+        { replacements: [p.reservationId, p.userId, p.amount, sqlTime(p.paidAt)], type: QueryTypes.INSERT, transaction: tx },
+      );
+      return { id: Number(id), ...p };
+    } catch (e) {
+      if (isDuplicateKey(e)) return undefined;
+      throw e;
+    }
+  }
+}
