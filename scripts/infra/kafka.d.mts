@@ -29,15 +29,25 @@ export declare function kafkaAnswers(port?: number): Promise<boolean>;
 export declare function kafkaReady(port?: number): Promise<boolean>;
 /** Metadata v0 probe (all topics); null when nothing valid answers. */
 export declare function kafkaMetadata(opts?: { port?: number; host?: string; timeoutMs?: number }): Promise<KafkaMetadata | null>;
-/** Pid of the broker started by scripts/infra, or null. */
-export declare function kafkaPid(): number | null;
+/**
+ * Which broker instance: defaults are the shared one of `infra:up` (9092/9093, .infra/kafka/data).
+ * Fault tests use their own ports and a data dir elsewhere under .infra/; the instance's pid file,
+ * logs and server.properties live in the parent directory of dataDir.
+ */
+export interface KafkaInstance {
+  port?: number;
+  controllerPort?: number;
+  dataDir?: string;
+}
+/** Pid of the broker started by scripts/infra (for that instance), or null. */
+export declare function kafkaPid(opts?: KafkaInstance): number | null;
 /** Starts the broker (same data dir, never re-formatted) or reuses a running one; resolves when it is ready. */
-export declare function startKafka(opts?: { timeoutMs?: number }): Promise<{ pid: number | null; started: boolean; ms: number }>;
-/** Stops the broker from .infra/kafka/kafka.pid (SIGTERM, SIGKILL after killAfterMs) and waits for 9092 to close. */
-export declare function stopKafka(opts?: { signal?: NodeJS.Signals; killAfterMs?: number }): Promise<{ pid: number | null; stopped: boolean; ms: number }>;
+export declare function startKafka(opts?: KafkaInstance & { timeoutMs?: number }): Promise<{ pid: number | null; started: boolean; ms: number }>;
+/** Stops the broker from its pid file (SIGTERM, SIGKILL after killAfterMs) and waits for its port to close. */
+export declare function stopKafka(opts?: KafkaInstance & { signal?: NodeJS.Signals; killAfterMs?: number }): Promise<{ pid: number | null; stopped: boolean; ms: number }>;
 /** SIGSTOP / SIGCONT the broker (hung broker rather than a dead one). */
-export declare function pauseKafka(): number;
-export declare function resumeKafka(): number;
+export declare function pauseKafka(opts?: KafkaInstance): number;
+export declare function resumeKafka(opts?: KafkaInstance): number;
 /** Topic names the broker reports, or null when it does not answer. */
 export declare function listTopics(): Promise<string[] | null>;
 /** Creates missing SPEC topics with TopicCommand; resolves to the topics created. */

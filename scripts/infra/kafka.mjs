@@ -36,8 +36,6 @@ export const KAFKA_LOG_DIR = path.join(KAFKA_HOME, 'logs');
 export const KAFKA_LOG = path.join(KAFKA_LOG_DIR, 'server.log');
 export const KAFKA_OUT = path.join(KAFKA_HOME, 'kafka.out');
 export const KAFKA_PID_FILE = path.join(KAFKA_HOME, 'kafka.pid');
-const SERVER_PROPS = path.join(KAFKA_HOME, 'server.properties');
-const CLUSTER_ID_FILE = path.join(KAFKA_HOME, 'cluster.id');
 const TEMPLATE_DIR = path.join(ROOT, 'infra', 'kafka');
 const POM = path.join(TEMPLATE_DIR, 'pom.xml');
 const LIBS_STAMP = path.join(KAFKA_LIBS, '.complete');
@@ -333,9 +331,34 @@ export async function kafkaReady(port = KAFKA_PORT) {
 // ---------------------------------------------------------------------------------------------
 // broker process
 
-/** Pid of the broker JVM started by these scripts, or null when it is not running. */
-export function kafkaPid() {
-  const pid = readPidFile(KAFKA_PID_FILE);
+/**
+ * One broker instance: its ports and directories. The defaults are the shared broker of `infra:up`
+ * (127.0.0.1:9092, .infra/kafka/data). Fault tests pass their own ports and a data dir elsewhere
+ * under .infra/, so stopping their broker never touches the shared one. The instance's pid file,
+ * logs, rendered server.properties and cluster id live in the parent directory of dataDir
+ * (for the default, .infra/kafka/). The jars in .infra/kafka/libs are shared by all instances.
+ */
+function instanceOf({ port = KAFKA_PORT, controllerPort = KAFKA_CONTROLLER_PORT, dataDir = KAFKA_DATA } = {}) {
+  const data = path.resolve(dataDir);
+  const home = path.dirname(data);
+  const logDir = path.join(home, 'logs');
+  return {
+    port,
+    controllerPort,
+    data,
+    home,
+    logDir,
+    log: path.join(logDir, 'server.log'),
+    out: path.join(home, 'kafka.out'),
+    pidFile: path.join(home, 'kafka.pid'),
+    props: path.join(home, 'server.properties'),
+    clusterIdFile: path.join(home, 'cluster.id'),
+  };
+}
+
+/** Pid of the broker JVM started by these scripts (for the instance in opts), or null when it is not running. */
+export function kafkaPid(opts = {}) {
+  const pid = readPidFile(instanceOf(opts).pidFile);
   if (!pid || !isAlive(pid)) return null;
   const cl = cmdline(pid);
   if (cl && !cl.includes('kafka.Kafka')) return null; // pid was recycled by something else
@@ -384,14 +407,17 @@ function toolArgs(mainClass, args) {
   ];
 }
 
-function renderServerProperties() {
-  const tpl = fs.readFileSync(path.join(TEMPLATE_DIR, 'server.properties'), 'utf8');
-  fs.writeFileSync(SERVER_PROPS, tpl.replaceAll('@LOG_DIRS@', KAFKA_DATA));
+function renderServerProperties(inst) {
+  let text = fs.readFileSync(path.join(TEMPLATE_DIR, 'server.properties'), 'utf8').replaceAll('@LOG_DIRS@', inst.data);
+  // The template names the default ports; another instance gets its own listeners and controller quorum.
+  if (inst.port !== KAFKA_PORT) text = text.replaceAll(`:${KAFKA_PORT}`, `:${inst.port}`);
+  if (inst.controllerPort !== KAFKA_CONTROLLER_PORT) text = text.replaceAll(`:${KAFKA_CONTROLLER_PORT}`, `:${inst.controllerPort}`);
+  fs.writeFileSync(inst.props, text);
 }
 
-function clusterId() {
+function clusterId(inst) {
   try {
-    const id = fs.readFileSync(CLUSTER_ID_FILE, 'utf8').trim();
+    const id = fs.readFileSync(inst.clusterIdFile, 'utf8').trim();
     if (id) return id;
   } catch {
     /* generate */
@@ -399,15 +425,15 @@ function clusterId() {
   let id;
   do id = crypto.randomBytes(16).toString('base64url');
   while (id.startsWith('-'));
-  fs.writeFileSync(CLUSTER_ID_FILE, `${id}\n`);
+  fs.writeFileSync(inst.clusterIdFile, `${id}\n`);
   return id;
 }
 
 /** Formats KRaft storage once; an existing data dir (meta.properties) is never re-formatted. */
-function formatStorageIfNeeded() {
-  if (fs.existsSync(path.join(KAFKA_DATA, 'meta.properties'))) return false;
-  fs.mkdirSync(KAFKA_DATA, { recursive: true });
-  run(javaBin(), toolArgs('kafka.tools.StorageTool', ['format', '-t', clusterId(), '-c', SERVER_PROPS, '--ignore-formatted']), {
+function formatStorageIfNeeded(inst) {
+  if (fs.existsSync(path.join(inst.data, 'meta.properties'))) return false;
+  fs.mkdirSync(inst.data, { recursive: true });
+  run(javaBin(), toolArgs('kafka.tools.StorageTool', ['format', '-t', clusterId(inst), '-c', inst.props, '--ignore-formatted']), {
     what: 'kafka StorageTool format',
   });
   return true;
@@ -421,25 +447,25 @@ function tail(file, lines = 30) {
   }
 }
 
-async function waitKafkaReady(pid, timeoutMs) {
+async function waitKafkaReady(inst, pid, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await kafkaReady()) return;
+    if (await kafkaReady(inst.port)) return;
     if (pid && !isAlive(pid)) {
-      throw new Error(`Kafka broker (pid ${pid}) exited during startup.\n--- ${KAFKA_OUT}\n${tail(KAFKA_OUT)}\n--- ${KAFKA_LOG}\n${tail(KAFKA_LOG)}`);
+      throw new Error(`Kafka broker (pid ${pid}) exited during startup.\n--- ${inst.out}\n${tail(inst.out)}\n--- ${inst.log}\n${tail(inst.log)}`);
     }
     if (Date.now() >= deadline) {
-      throw new Error(`Kafka broker not ready on ${KAFKA_HOST}:${KAFKA_PORT} after ${Math.round(timeoutMs / 1000)} s.\n--- ${KAFKA_LOG}\n${tail(KAFKA_LOG)}`);
+      throw new Error(`Kafka broker not ready on ${KAFKA_HOST}:${inst.port} after ${Math.round(timeoutMs / 1000)} s.\n--- ${inst.log}\n${tail(inst.log)}`);
     }
     await sleep(250);
   }
 }
 
 /** After a (re)start: waits until every partition of every existing topic has a leader again. */
-async function waitLeaders(timeoutMs) {
+async function waitLeaders(inst, timeoutMs) {
   await waitFor(
     async () => {
-      const md = await kafkaMetadata();
+      const md = await kafkaMetadata({ port: inst.port });
       return !!md && Object.values(md.topics).every((t) => t.partitions.every((p) => p.leader >= 0));
     },
     { timeoutMs, what: 'partition leaders after the broker start' },
@@ -447,90 +473,94 @@ async function waitLeaders(timeoutMs) {
 }
 
 /**
- * Starts the broker (or reuses one that already serves 127.0.0.1:9092) and resolves once it
- * answers metadata requests. Same data dir on every start; storage is formatted only the first time.
+ * Starts the broker (or reuses one that already serves its port) and resolves once it answers
+ * metadata requests. Same data dir on every start; storage is formatted only the first time.
+ * opts.port / controllerPort / dataDir select another instance (defaults: the shared broker).
  * @returns {Promise<{pid: number|null, started: boolean, ms: number}>}
  */
-export async function startKafka({ timeoutMs = 90_000 } = {}) {
+export async function startKafka({ timeoutMs = 90_000, ...where } = {}) {
   const t0 = Date.now();
-  if (await kafkaReady()) return { pid: kafkaPid(), started: false, ms: Date.now() - t0 };
+  const inst = instanceOf(where);
+  if (await kafkaReady(inst.port)) return { pid: kafkaPid(where), started: false, ms: Date.now() - t0 };
 
-  let pid = kafkaPid();
+  let pid = kafkaPid(where);
   if (pid) {
     // ours, still starting up (or recovering): just wait
-    await waitKafkaReady(pid, timeoutMs);
+    await waitKafkaReady(inst, pid, timeoutMs);
     return { pid, started: false, ms: Date.now() - t0 };
   }
-  if ((await portAnswers(KAFKA_PORT)) || (await portAnswers(KAFKA_CONTROLLER_PORT))) {
+  if ((await portAnswers(inst.port)) || (await portAnswers(inst.controllerPort))) {
     // something else holds the ports: perhaps a broker still starting; give it the same chance
-    await waitFor(() => kafkaReady(), { timeoutMs, what: `the process on ${KAFKA_HOST}:${KAFKA_PORT}/${KAFKA_CONTROLLER_PORT} to serve Kafka metadata` });
+    await waitFor(() => kafkaReady(inst.port), { timeoutMs, what: `the process on ${KAFKA_HOST}:${inst.port}/${inst.controllerPort} to serve Kafka metadata` });
     return { pid: null, started: false, ms: Date.now() - t0 };
   }
 
-  for (const d of [KAFKA_HOME, KAFKA_DATA, KAFKA_LOG_DIR]) fs.mkdirSync(d, { recursive: true });
+  for (const d of [inst.home, inst.data, inst.logDir]) fs.mkdirSync(d, { recursive: true });
   ensureKafkaJars();
   const java = javaBin();
-  renderServerProperties();
-  formatStorageIfNeeded();
+  renderServerProperties(inst);
+  formatStorageIfNeeded(inst);
 
-  const out = fs.openSync(KAFKA_OUT, 'a');
+  const out = fs.openSync(inst.out, 'a');
   fs.writeSync(out, `\n===== ${new Date().toISOString()} starting kafka.Kafka =====\n`);
   const child = spawn(
     java,
     [
       ...BROKER_JVM_OPTS,
-      `-Dkafka.logs.dir=${KAFKA_LOG_DIR}`,
+      `-Dkafka.logs.dir=${inst.logDir}`,
       `-Dlog4j.configuration=${pathToFileURL(path.join(TEMPLATE_DIR, 'log4j.properties')).href}`,
       '-cp',
       path.join(KAFKA_LIBS, '*'),
       'kafka.Kafka',
-      SERVER_PROPS,
+      inst.props,
     ],
-    { cwd: KAFKA_HOME, detached: true, stdio: ['ignore', out, out] },
+    { cwd: inst.home, detached: true, stdio: ['ignore', out, out] },
   );
   fs.closeSync(out);
   child.on('error', () => {}); // reported below via the missing pid / dead process
   if (!child.pid) throw new Error(`could not spawn ${java}`);
   child.unref();
   pid = child.pid;
-  fs.writeFileSync(KAFKA_PID_FILE, `${pid}\n`);
+  fs.writeFileSync(inst.pidFile, `${pid}\n`);
 
-  await waitKafkaReady(pid, timeoutMs);
-  await waitLeaders(timeoutMs);
+  await waitKafkaReady(inst, pid, timeoutMs);
+  await waitLeaders(inst, timeoutMs);
   return { pid, started: true, ms: Date.now() - t0 };
 }
 
 /**
- * Stops the broker recorded in .infra/kafka/kafka.pid and waits until 127.0.0.1:9092 is closed.
+ * Stops the broker recorded in its pid file (default .infra/kafka/kafka.pid) and waits until its port is closed.
  * signal: 'SIGTERM' (clean shutdown; SIGKILL after killAfterMs) or 'SIGKILL' (simulated crash).
+ * opts.port / controllerPort / dataDir select another instance (defaults: the shared broker).
  * @returns {Promise<{pid: number|null, stopped: boolean, ms: number}>}
  */
-export async function stopKafka({ signal = 'SIGTERM', killAfterMs = 15_000 } = {}) {
+export async function stopKafka({ signal = 'SIGTERM', killAfterMs = 15_000, ...where } = {}) {
   const t0 = Date.now();
-  const pid = kafkaPid();
+  const inst = instanceOf(where);
+  const pid = kafkaPid(where);
   if (!pid) {
-    if (await kafkaAnswers()) {
-      throw new Error(`a Kafka on ${KAFKA_HOST}:${KAFKA_PORT} is running but was not started by scripts/infra (no live pid in ${KAFKA_PID_FILE}); not stopping it`);
+    if (await kafkaAnswers(inst.port)) {
+      throw new Error(`a Kafka on ${KAFKA_HOST}:${inst.port} is running but was not started by scripts/infra (no live pid in ${inst.pidFile}); not stopping it`);
     }
     return { pid: null, stopped: false, ms: Date.now() - t0 };
   }
   await terminate(pid, { signal, killAfterMs });
-  await waitFor(async () => !(await kafkaAnswers()), { timeoutMs: 10_000, intervalMs: 100, what: `${KAFKA_HOST}:${KAFKA_PORT} to close` });
-  if (readPidFile(KAFKA_PID_FILE) === pid) fs.rmSync(KAFKA_PID_FILE, { force: true });
+  await waitFor(async () => !(await kafkaAnswers(inst.port)), { timeoutMs: 10_000, intervalMs: 100, what: `${KAFKA_HOST}:${inst.port} to close` });
+  if (readPidFile(inst.pidFile) === pid) fs.rmSync(inst.pidFile, { force: true });
   return { pid, stopped: true, ms: Date.now() - t0 };
 }
 
 /** Freezes the broker (SIGSTOP): connections stay open but nothing answers. */
-export function pauseKafka() {
-  const pid = kafkaPid();
+export function pauseKafka(opts = {}) {
+  const pid = kafkaPid(opts);
   if (!pid) throw new Error('no Kafka broker started by scripts/infra is running');
   process.kill(pid, 'SIGSTOP');
   return pid;
 }
 
 /** Resumes a broker frozen by pauseKafka(). */
-export function resumeKafka() {
-  const pid = kafkaPid();
+export function resumeKafka(opts = {}) {
+  const pid = kafkaPid(opts);
   if (!pid) throw new Error('no Kafka broker started by scripts/infra is running');
   process.kill(pid, 'SIGCONT');
   return pid;
