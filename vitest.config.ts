@@ -9,5 +9,8 @@ export default defineConfig({
     pool: "forks",
     // Each file gets its own database, Redis key prefix and topic prefix, so files may run side by side.
     maxWorkers: 2,
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ["default", "json"],
+    outputFile: { json: "test-results/vitest.json" },
   },
 });
