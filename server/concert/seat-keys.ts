@@ -8,4 +8,7 @@ const tag = (scheduleId: number) => `{s${scheduleId}}`;
 export const seatStatusKey = (scheduleId: number) => `seat-status:${tag(scheduleId)}`;
 
 /** String per seat, value = holder's user id, TTL = the hold's life: the fast gate in front of the database. */
-export const seatHoldKey = (scheduleId: number, seatNumber: number) => `seat-hold:${tag(scheduleId)}:${seatNumber}`;
+export const seatHoldKey = (scheduleId: number, seatNumber: number) => `${seatHoldKeyBase(scheduleId)}${seatNumber}`;
+
+/** What every hold key of a schedule starts with (for scripts that visit all of a schedule's seats). */
+export const seatHoldKeyBase = (scheduleId: number) => `seat-hold:${tag(scheduleId)}:`;

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { SeatStatus } from "./concert.js";
 import { defineLuaScript, type LuaScript } from "./lua/lua-script.js";
-import { seatStatusKey } from "./seat-keys.js";
+import { seatHoldKeyBase, seatStatusKey } from "./seat-keys.js";
 import type { SeatStatusStore } from "./seat-status.store.js";
 
 const STATUSES = new Set<string>(["AVAILABLE", "HELD", "SOLD"]);
@@ -28,6 +28,6 @@ export class RedisSeatStatusStore implements SeatStatusStore {
   async loadIfAbsent(scheduleId: number, statuses: Array<{ number: number; status: SeatStatus }>): Promise<boolean> {
     if (statuses.length === 0) return false;
     const args = statuses.flatMap((s) => [s.number, s.status]);
-    return (await this.load([seatStatusKey(scheduleId)], args)) === 1;
+    return (await this.load([seatStatusKey(scheduleId), seatHoldKeyBase(scheduleId)], args)) === 1;
   }
 }
