@@ -106,12 +106,21 @@ export async function build(config: Config, opts: { logger?: Logger } = {}): Pro
 
   const checks = dependencyChecks(infra);
   // Health probes arrive often; one dependency check a second is enough for them (/readyz always checks afresh).
-  let lastReady: { at: number; ready: Promise<boolean> } | undefined;
-  const isReady = () => {
-    if (!lastReady || Date.now() - lastReady.at > 1_000) {
-      lastReady = { at: Date.now(), ready: checkReadiness(checks).then((r) => r.ready) };
+  // While a check runs, probes get the last answer instead of queueing behind it: the Kafka check opens a
+  // connection, and under load every probe waited on it (README, Performance). Only the first probe waits.
+  let lastReady: boolean | undefined;
+  let checkedAt = 0;
+  let checking: Promise<boolean> | undefined;
+  const isReady = (): Promise<boolean> => {
+    if (!checking && Date.now() - checkedAt > 1_000) {
+      checking = checkReadiness(checks)
+        .then((r) => (lastReady = r.ready))
+        .finally(() => {
+          checkedAt = Date.now();
+          checking = undefined;
+        });
     }
-    return lastReady.ready;
+    return lastReady === undefined ? checking! : Promise.resolve(lastReady);
   };
   const reflection = createReflectionHandlers([...EXPOSED_SERVICES, Health]);
 

@@ -1,0 +1,251 @@
+/**
+ * npm run bench [-- --quick] [-- --no-wait] [-- --keep]
+ * Stands up its own stack (infra:up, a fresh database per server phase, the server as child processes
+ * with WORKERS=1 and then WORKERS=2), runs scenarios a-g of issue 7 with load generators in their own
+ * processes, and writes bench/results/<date>.json and .md. See README "Performance".
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { QueryTypes } from "sequelize";
+import { createSequelize } from "../server/db/sequelize.js";
+import { adminClient, concertWithSeats, issueTokens, jwts, queueSigner, range, usersWithBalance } from "./lib/fixtures.js";
+import { QueueFiller } from "./lib/queue-scale.js";
+import { redisBaseline } from "./lib/redis-baseline.js";
+import { renderMarkdown } from "./lib/report.js";
+import { summarize } from "./lib/percentiles.mjs";
+import {
+  createTopics, deleteTopics, dropDatabase, freshDatabase, infraUp, log, machine, ROOT, runGenerator, sleep,
+  startBareHttp, startServer, topicMessageCount, unlinkPrefix, type ServerProc,
+} from "./lib/stack.js";
+
+const argv = new Set(process.argv.slice(2));
+const quick = argv.has("--quick");
+const S = quick
+  ? { durationS: 5, warmupS: 1.5, connections: 32, issueUsers: 15_000, statusUsers: 1_000, stormClients: 300, purchases: 1_200, redisRequests: 50_000, scale: [100_000, 1_000_000] }
+  : { durationS: 15, warmupS: 3, connections: 32, issueUsers: 40_000, statusUsers: 2_000, stormClients: 1_000, purchases: 4_000, redisRequests: 200_000, scale: [100_000, 1_000_000] };
+const WORKER_COUNTS = [1, 2];
+const runId = randomBytes(3).toString("hex");
+const redisPrefix = (w: number | string) => `bench:${runId}:${w}:`;
+const started = new Date();
+const t0 = performance.now();
+const cleanups: Array<() => Promise<unknown>> = [];
+
+async function waitForQuiet(): Promise<{ waitedS: number; load1AtStart: number; quiet: boolean }> {
+  const limitMs = quick || argv.has("--no-wait") ? 0 : 15 * 60_000;
+  const begin = Date.now();
+  while (os.loadavg()[0] >= 1.5 && Date.now() - begin < limitMs) {
+    log(`load average ${os.loadavg()[0].toFixed(2)} >= 1.5: waiting for a quieter machine (up to 15 min)`);
+    await sleep(20_000);
+  }
+  return { waitedS: Math.round((Date.now() - begin) / 1000), load1AtStart: +os.loadavg()[0].toFixed(2), quiet: os.loadavg()[0] < 1.5 };
+}
+
+const connectItems = (items: Array<{ jwt?: string; qt?: string; body: unknown }>) =>
+  items.map((it) => ({ headers: { ...(it.jwt ? { authorization: `Bearer ${it.jwt}` } : {}), ...(it.qt ? { "x-queue-token": it.qt } : {}) }, body: it.body }));
+const grpcItems = (items: Array<{ jwt?: string; qt?: string; body: unknown }>) =>
+  items.map((it) => ({ metadata: { ...(it.jwt ? { authorization: `Bearer ${it.jwt}` } : {}), ...(it.qt ? { "x-queue-token": it.qt } : {}) }, body: it.body }));
+
+/** One RPC over Connect JSON (autocannon) and over gRPC (grpc-js), each in its own process. */
+async function bothProtocols(server: ServerProc, service: string, method: string, fullName: string,
+  items: Array<{ jwt?: string; qt?: string; body: unknown }>, opts: { warmup?: boolean; split?: boolean } = {}) {
+  // IssueToken wants a new fan per call: each protocol gets its own half of the prepared users.
+  const half = Math.floor(items.length / 2);
+  const forConnect = opts.split ? items.slice(0, half) : items;
+  const forGrpc = opts.split ? items.slice(half) : items;
+  const http = (durationS: number) => runGenerator("http", { url: server.url, path: `/${fullName}/${method}`, items: connectItems(forConnect), connections: S.connections, durationS });
+  const grpc = (durationS: number) => runGenerator("grpc", { mode: "unary", address: server.address, service, method, items: grpcItems(forGrpc), concurrency: S.connections, channels: 4, durationS });
+  if (opts.warmup) {
+    await http(S.warmupS);
+    await grpc(S.warmupS);
+  }
+  const connect = await http(S.durationS);
+  const grpcRes = await grpc(S.durationS);
+  log(`${method}: connect ${connect.rps}/s p99 ${connect.latencyMs.p99} ms, grpc ${grpcRes.rps}/s p99 ${grpcRes.latencyMs.p99} ms`);
+  return { connect, grpc: grpcRes };
+}
+
+async function phase(workers: number, withExtras: boolean) {
+  const dbName = `concert_bench_${runId}_w${workers}`;
+  const topicPrefix = `bench_${runId}_w${workers}.`;
+  const prefix = redisPrefix(`w${workers}`);
+  log(`phase WORKERS=${workers}: database ${dbName}`);
+  const dbUrl = await freshDatabase(dbName);
+  if (!argv.has("--keep")) cleanups.push(() => dropDatabase(dbUrl));
+  cleanups.push(() => unlinkPrefix(prefix));
+  cleanups.push(() => deleteTopics(topicPrefix));
+  await createTopics(topicPrefix);
+  const server = await startServer({ DATABASE_URL: dbUrl, REDIS_KEY_PREFIX: prefix, KAFKA_TOPIC_PREFIX: topicPrefix, QUEUE_MAX_ACTIVE: "100000" }, workers);
+  const db = createSequelize(dbUrl, [], 5);
+  const out: Record<string, unknown> = { workers, load1AtStart: +os.loadavg()[0].toFixed(2) };
+  try {
+    const admin = await adminClient(server.url);
+    const base = workers * 10_000_000;
+
+    // b. framework baselines: a no-op RPC on this server, and a bare node:http endpoint with as many processes.
+    const bare = await startBareHttp(workers);
+    const bareRes = await runGenerator("http", { url: bare.url, path: "/check", items: [{ body: {} }], connections: S.connections, durationS: S.durationS });
+    await bare.stop();
+    log(`bare node:http: ${bareRes.rps}/s p99 ${bareRes.latencyMs.p99} ms`);
+    out.b = { bareHttp: bareRes, healthCheck: await bothProtocols(server, "health", "Check", "grpc.health.v1.Health", [{ body: {} }], { warmup: true }) };
+
+    // a. IssueToken (a new fan per call; the line admits 100 at once) and GetQueueStatus (waiting fans polling).
+    const a1 = await concertWithSeats(admin, "bench issue", 50, 100);
+    const issueIds = range(base + 1, S.issueUsers);
+    const issueJwts = await jwts(issueIds);
+    const issueItems = issueIds.map((_, i) => ({ jwt: issueJwts[i], body: { concertId: String(a1.concertId) } }));
+    const issue = await bothProtocols(server, "queue", "IssueToken", "concert.v1.QueueService", issueItems, { split: true });
+    const a2 = await concertWithSeats(admin, "bench status", 50, 0);
+    const statusIds = range(base + 5_000_001, S.statusUsers);
+    const statusJwts = await jwts(statusIds);
+    const tickets = await issueTokens(server.url, a2.concertId, statusIds, statusJwts);
+    const statusItems = statusIds.map((_, i) => ({ jwt: statusJwts[i], qt: tickets[i]!.token, body: {} }));
+    out.a = { issueToken: issue, getQueueStatus: await bothProtocols(server, "queue", "GetQueueStatus", "concert.v1.QueueService", statusItems, { warmup: true }) };
+
+    // e. hold-then-pay, distinct seats and users, every fan ACTIVE with a balance; f. outbox latency meanwhile.
+    const e = await concertWithSeats(admin, "bench purchase", S.purchases, 100_000);
+    const buyerIds = range(base + 6_000_001, S.purchases);
+    await usersWithBalance(db, buyerIds, 1_000_000);
+    const buyerJwts = await jwts(buyerIds);
+    const buyerTickets = await issueTokens(server.url, e.concertId, buyerIds, buyerJwts);
+    const notActive = buyerTickets.filter((t) => t.state !== "QUEUE_STATE_ACTIVE").length;
+    if (notActive) throw new Error(`${notActive} buyers not ACTIVE before the purchase run`);
+    const [{ maxId }] = await db.query<{ maxId: number }>("SELECT COALESCE(MAX(id), 0) AS maxId FROM outbox", { type: QueryTypes.SELECT });
+    const purchase = await runGenerator("grpc", {
+      mode: "purchase", address: server.address, scheduleId: e.scheduleId, concurrency: S.connections, channels: 4,
+      users: buyerIds.map((_, i) => ({ metadata: { authorization: `Bearer ${buyerJwts[i]}`, "x-queue-token": buyerTickets[i]!.token }, seat: i + 1 })),
+    });
+    log(`hold-then-pay: ${purchase.completed}/${purchase.attempted} in ${purchase.seconds} s = ${purchase.purchasesPerSecond}/s, p99 ${purchase.latencyMs.p99} ms`);
+    out.e = purchase;
+    out.f = await outboxLatency(db, Number(maxId), topicPrefix);
+
+    if (withExtras) {
+      out.d = await seatStorm(server, admin, db, base);
+      out.g = await queueScale(server, admin, prefix, base);
+    }
+  } finally {
+    await db.close();
+    await server.stop();
+  }
+  return out;
+}
+
+async function outboxLatency(db: ReturnType<typeof createSequelize>, afterId: number, topicPrefix: string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const [{ unsent }] = await db.query<{ unsent: number }>("SELECT COUNT(*) AS unsent FROM outbox WHERE id > ? AND sent_at IS NULL", { replacements: [afterId], type: QueryTypes.SELECT });
+    if (Number(unsent) === 0 || Date.now() > deadline) break;
+    await sleep(250);
+  }
+  const rows = await db.query<{ ms: number; sent: number | null }>(
+    "SELECT TIMESTAMPDIFF(MICROSECOND, created_at, sent_at) / 1000 AS ms, sent_at IS NOT NULL AS sent FROM outbox WHERE id > ?",
+    { replacements: [afterId], type: QueryTypes.SELECT });
+  const sent = rows.filter((r) => Number(r.sent) === 1).map((r) => Number(r.ms));
+  const onKafka = (await topicMessageCount(`${topicPrefix}reservation-events`)) + (await topicMessageCount(`${topicPrefix}payment-events`));
+  const res = { events: rows.length, sent: sent.length, messagesOnKafka: onKafka, commitToKafkaMs: summarize(sent),
+    measure: "outbox.sent_at - outbox.created_at per event (both MySQL NOW(3)): row written in the business transaction to the relay's update after Kafka acked" };
+  log(`outbox: ${sent.length}/${rows.length} sent, ${onKafka} on Kafka, p50 ${res.commitToKafkaMs.p50} ms p99 ${res.commitToKafkaMs.p99} ms`);
+  return res;
+}
+
+async function seatStorm(server: ServerProc, admin: Awaited<ReturnType<typeof adminClient>>, db: ReturnType<typeof createSequelize>, base: number) {
+  const seats = 50;
+  const d = await concertWithSeats(admin, "bench storm", seats, 100_000);
+  const ids = range(base + 7_000_001, S.stormClients);
+  const tokens = await jwts(ids);
+  const tickets = await issueTokens(server.url, d.concertId, ids, tokens);
+  const storm = await runGenerator("grpc", {
+    mode: "storm", address: server.address, scheduleId: d.scheduleId, seats, channels: 4,
+    users: ids.map((_, i) => ({ metadata: { authorization: `Bearer ${tokens[i]}`, "x-queue-token": tickets[i]!.token } })),
+  });
+  const [{ doubles }] = await db.query<{ doubles: number }>(
+    `SELECT COUNT(*) AS doubles FROM (SELECT rs.seat_number FROM reservation_seats rs JOIN reservations r ON r.id = rs.reservation_id
+      WHERE rs.schedule_id = ? AND r.status IN ('HELD','CONFIRMED') GROUP BY rs.seat_number HAVING COUNT(*) > 1) x`,
+    { replacements: [d.scheduleId], type: QueryTypes.SELECT });
+  const [{ live, held }] = await db.query<{ live: number; held: number }>(
+    `SELECT (SELECT COUNT(*) FROM reservations WHERE schedule_id = ? AND status IN ('HELD','CONFIRMED')) AS live,
+            (SELECT COUNT(*) FROM seats WHERE schedule_id = ? AND status <> 'AVAILABLE') AS held`,
+    { replacements: [d.scheduleId, d.scheduleId], type: QueryTypes.SELECT });
+  const res = { ...storm, database: { doubleBookedSeats: Number(doubles), liveReservations: Number(live), seatsNotAvailable: Number(held) },
+    ok: storm.successes === seats && Number(doubles) === 0 && Number(live) === seats };
+  log(`seat storm: ${storm.clients} clients, ${storm.successes}/${seats} won, sold out in ${storm.soldOutMs} ms, double bookings ${doubles}`);
+  return res;
+}
+
+async function queueScale(server: ServerProc, admin: Awaited<ReturnType<typeof adminClient>>, prefix: string, base: number) {
+  const g = await concertWithSeats(admin, "bench scale", 50, 0); // paused: everyone stays WAITING
+  const filler = new QueueFiller(prefix, g.concertId, base + 8_000_000, Math.max(...S.scale));
+  const out = [];
+  try {
+    for (const n of S.scale) {
+      const enterPerSecond = await filler.fillTo(n);
+      const memory = await filler.memory();
+      // GetQueueStatus through the API for users spread over the whole line.
+      const sample = Array.from({ length: S.statusUsers }, () => 1 + Math.floor(Math.random() * n));
+      const tokens = await jwts(sample.map((i) => base + 8_000_000 + i));
+      const items = sample.map((i, j) => ({
+        jwt: tokens[j], body: {},
+        qt: queueSigner.sign({ concertId: g.concertId, userId: base + 8_000_000 + i, entryId: filler.entryOf[i]! }),
+      }));
+      const status = await bothProtocols(server, "queue", "GetQueueStatus", "concert.v1.QueueService", items, { warmup: true });
+      log(`queue scale ${n}: ${memory.bytesPerWaitingUser} B/user, status grpc p99 ${status.grpc.latencyMs.p99} ms`);
+      out.push({ waitingUsers: n, fillEnterScriptsPerSecond: enterPerSecond, memory, getQueueStatus: status });
+    }
+  } finally {
+    filler.close();
+  }
+  return out;
+}
+
+function ratio(a: number | undefined, b: number | undefined) {
+  return a && b ? +(a / b).toFixed(3) : null;
+}
+
+async function main() {
+  log(`run ${runId} (${quick ? "quick" : "full"}): npm run infra:up`);
+  infraUp();
+  const quiet = await waitForQuiet();
+  const result: any = { runId, mode: quick ? "quick" : "full", startedAt: started.toISOString(), machine: machine(), quiet, settings: S };
+  try {
+    log("c. redis-benchmark on the same Redis");
+    result.c = await redisBaseline(redisPrefix("rb"), S.redisRequests, S.connections);
+    cleanups.push(() => unlinkPrefix(redisPrefix("rb")));
+    result.phases = {};
+    for (const w of WORKER_COUNTS) result.phases[`workers${w}`] = await phase(w, w === Math.max(...WORKER_COUNTS));
+  } finally {
+    for (const c of cleanups.reverse()) await c().catch((e) => log(`cleanup: ${(e as Error).message}`));
+  }
+  const w1 = result.phases.workers1, w2 = result.phases.workers2;
+  result.ratios = {
+    issueTokenGrpcVsNoopGrpc: ratio(w2.a.issueToken.grpc.rps, w2.b.healthCheck.grpc.rps),
+    issueTokenConnectVsNoopConnect: ratio(w2.a.issueToken.connect.rps, w2.b.healthCheck.connect.rps),
+    getQueueStatusGrpcVsNoopGrpc: ratio(w2.a.getQueueStatus.grpc.rps, w2.b.healthCheck.grpc.rps),
+    getQueueStatusConnectVsNoopConnect: ratio(w2.a.getQueueStatus.connect.rps, w2.b.healthCheck.connect.rps),
+    noopConnectVsBareHttp: ratio(w2.b.healthCheck.connect.rps, w2.b.bareHttp.rps),
+    issueTokenGrpcVsRedisEnterScript: ratio(w2.a.issueToken.grpc.rps, result.c.enterScript.rps),
+    getQueueStatusGrpcVsRedisStatusScript: ratio(w2.a.getQueueStatus.grpc.rps, result.c.statusScript.rps),
+    workers2VsWorkers1: {
+      issueTokenGrpc: ratio(w2.a.issueToken.grpc.rps, w1.a.issueToken.grpc.rps),
+      issueTokenConnect: ratio(w2.a.issueToken.connect.rps, w1.a.issueToken.connect.rps),
+      getQueueStatusGrpc: ratio(w2.a.getQueueStatus.grpc.rps, w1.a.getQueueStatus.grpc.rps),
+      getQueueStatusConnect: ratio(w2.a.getQueueStatus.connect.rps, w1.a.getQueueStatus.connect.rps),
+      holdThenPay: ratio(w2.e.purchasesPerSecond, w1.e.purchasesPerSecond),
+    },
+  };
+  result.finishedAt = new Date().toISOString();
+  result.elapsedS = Math.round((performance.now() - t0) / 1000);
+  result.load1AtEnd = +os.loadavg()[0].toFixed(2);
+  const dir = path.join(ROOT, "bench/results");
+  fs.mkdirSync(dir, { recursive: true });
+  const stamp = started.toISOString().replace(/[:]/g, "-").replace(/\..*/, "") + (quick ? "-quick" : "");
+  fs.writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify(result, null, 2) + "\n");
+  fs.writeFileSync(path.join(dir, `${stamp}.md`), renderMarkdown(result));
+  log(`done in ${result.elapsedS} s: bench/results/${stamp}.json and .md`);
+  process.stdout.write(renderMarkdown(result));
+}
+
+main().then(() => process.exit(0), (err) => {
+  console.error(err);
+  process.exit(1);
+});
