@@ -26,6 +26,7 @@ import { createMetricsInterceptor } from "./rpc/interceptors/metrics.interceptor
 import { createDeadlineInterceptor } from "./rpc/interceptors/deadline.interceptor.js";
 import { createAuthInterceptor } from "./rpc/interceptors/auth.interceptor.js";
 import { createValidationInterceptor } from "./rpc/interceptors/validation.interceptor.js";
+import { createRateLimitInterceptor } from "./rpc/interceptors/rate-limit.interceptor.js";
 import { JwtVerifier } from "./identity/jwt-verifier.js";
 import { SequelizeUserDirectory } from "./identity/user-directory.sequelize.js";
 import type { Infra, ModuleParts } from "./app/module.js";
@@ -124,11 +125,13 @@ export async function build(config: Config, opts: { logger?: Logger } = {}): Pro
   };
   const reflection = createReflectionHandlers([...EXPOSED_SERVICES, Health]);
 
+  const rateLimit = createRateLimitInterceptor({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst });
   const interceptors: Interceptor[] = [
     createErrorInterceptor(logger),
     createMetricsInterceptor(metrics),
     createDeadlineInterceptor(config.requestTimeoutMs),
     createAuthInterceptor(new JwtVerifier(config.authJwtSecret), new SequelizeUserDirectory(infra.db)),
+    rateLimit,
     createValidationInterceptor(),
     ...modules.flatMap((m) => m.interceptors ?? []),
   ];
@@ -206,6 +209,7 @@ export async function build(config: Config, opts: { logger?: Logger } = {}): Pro
     },
     async close() {
       for (const m of modules) m.drain?.();
+      rateLimit.stop();
       await listener.close();
       if (workersStarted) for (const w of [...workers].reverse()) await w.stop();
       for (const m of modules) await m.close?.();

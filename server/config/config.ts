@@ -25,6 +25,9 @@ export interface Config {
   readMaxBytes: number;
   /** Server-side deadline for unary RPCs, in milliseconds. */
   requestTimeoutMs: number;
+  /** Sustained calls per second per user and RPC (0: no limit), and the burst allowed on top. */
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
   /** Background workers (admission loop, hold sweeper, outbox relay) run in this process. */
   runWorkers: boolean;
 }
@@ -98,6 +101,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL ?? (prod ? "info" : "info"),
     readMaxBytes: int(env, "READ_MAX_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
     requestTimeoutMs: int(env, "REQUEST_TIMEOUT_MS", 10_000, 100, 600_000),
+    rateLimitPerSecond: int(env, "RATE_LIMIT_PER_SECOND", 50, 0, 1_000_000),
+    rateLimitBurst: int(env, "RATE_LIMIT_BURST", 100, 1, 1_000_000),
     runWorkers: (env.RUN_WORKERS ?? "true") !== "false",
   };
 }
