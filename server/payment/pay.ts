@@ -3,7 +3,7 @@ import type { OutboxWriter } from "../outbox/outbox-writer.js";
 import type { ActiveSessions } from "../queue/active-sessions.js";
 import type { RaceGuards } from "../reservation/race-guards.js";
 import type { Reservation } from "../reservation/reservation.js";
-import { holdExpired, notHeld, notOwner, reservationNotFound } from "../reservation/reservation.errors.js";
+import { assertLiveHoldOf, notHeld, reservationNotFound } from "../reservation/reservation.errors.js";
 import type { ReservationRepository } from "../reservation/reservation.repository.js";
 import type { SeatHoldGate } from "../reservation/seat-hold.gate.js";
 import type { TransactionRunner } from "../reservation/transaction-runner.js";
@@ -12,7 +12,8 @@ import type { IdempotencyStore } from "./idempotency.store.js";
 import type { Payment } from "./payment.js";
 import type { PaymentRepository } from "./payment.repository.js";
 import { insufficientBalance } from "./payment.errors.js";
-import { paymentCompleted, reservationConfirmed } from "./payment-events.js";
+import { paymentCompleted } from "./payment-events.js";
+import { reservationConfirmed } from "../reservation/reservation-events.js";
 import { requestHash } from "./request-hash.js";
 
 export interface PayResult {
@@ -62,9 +63,7 @@ export class Pay {
       const now = (this.d.clock ?? (() => new Date()))();
       const r = input.reservationId > 0 ? await this.d.reservations.lock(tx, input.reservationId, guards) : undefined;
       if (!r) throw reservationNotFound(input.reservationId);
-      if (r.userId !== input.userId) throw notOwner(r.id);
-      if (r.status === "EXPIRED" || (r.status === "HELD" && r.heldUntil <= now)) throw holdExpired(r);
-      if (r.status !== "HELD") throw notHeld(r);
+      assertLiveHoldOf(r, input.userId, now);
       const { taken, balance } = await this.d.balances.deduct(tx, input.userId, r.totalPrice, guards);
       if (!taken) throw insufficientBalance(balance, r.totalPrice);
       const payment = await this.d.payments.insert(tx, { reservationId: r.id, userId: r.userId, amount: r.totalPrice, paidAt: now }, guards);

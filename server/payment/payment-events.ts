@@ -1,5 +1,5 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { BalanceChargedSchema, PaymentCompletedSchema, ReservationConfirmedSchema } from "../../gen/concert/v1/events_pb.js";
+import { BalanceChargedSchema, PaymentCompletedSchema } from "../../gen/concert/v1/events_pb.js";
 import { outboxEvent, type OutboxEvent } from "../outbox/outbox-event.js";
 import type { Reservation } from "../reservation/reservation.js";
 import type { Payment } from "./payment.js";
@@ -22,18 +22,5 @@ export const paymentCompleted = (p: Payment, r: Reservation, balance: number): O
     balance: BigInt(balance),
     concertId: BigInt(r.concertId),
     scheduleId: BigInt(r.scheduleId),
-    occurredAt: timestampFromDate(p.paidAt),
-  });
-
-/** reservation-events, keyed by reservation id. */
-export const reservationConfirmed = (r: Reservation, p: Payment): OutboxEvent =>
-  outboxEvent("reservation-events", r.id, ReservationConfirmedSchema, {
-    reservationId: BigInt(r.id),
-    userId: BigInt(r.userId),
-    concertId: BigInt(r.concertId),
-    scheduleId: BigInt(r.scheduleId),
-    seatNumbers: r.seatNumbers,
-    totalPrice: BigInt(r.totalPrice),
-    paymentId: BigInt(p.id),
     occurredAt: timestampFromDate(p.paidAt),
   });

@@ -1,7 +1,7 @@
 import type { Logger } from "../shared/logger.js";
 import type { OutboxWriter } from "../outbox/outbox-writer.js";
 import type { Reservation } from "./reservation.js";
-import { holdExpired, notHeld, notOwner, reservationNotFound } from "./reservation.errors.js";
+import { assertLiveHoldOf, reservationNotFound } from "./reservation.errors.js";
 import { reservationCancelled } from "./reservation-events.js";
 import type { ReservationRepository } from "./reservation.repository.js";
 import type { SeatHoldGate } from "./seat-hold.gate.js";
@@ -24,9 +24,7 @@ export class CancelReservation {
       // The row lock orders us against a concurrent Pay or the expiry sweeper.
       const r = input.reservationId > 0 ? await this.reservations.lock(tx, input.reservationId) : undefined;
       if (!r) throw reservationNotFound(input.reservationId);
-      if (r.userId !== input.userId) throw notOwner(r.id);
-      if (r.status === "EXPIRED" || (r.status === "HELD" && r.heldUntil <= now)) throw holdExpired(r);
-      if (r.status !== "HELD") throw notHeld(r);
+      assertLiveHoldOf(r, input.userId, now);
       await this.reservations.release(tx, r, "CANCELLED", now);
       await this.outbox.append(tx, [reservationCancelled(r, now)]);
       return { ...r, status: "CANCELLED" as const };

@@ -29,3 +29,13 @@ export const notHeld = (r: Reservation) =>
     "RESERVATION_NOT_HELD",
     `reservation ${r.id} is ${r.status}, not HELD; only a HELD reservation can be paid or cancelled (see GetReservation)`,
   );
+
+/**
+ * What Pay and CancelReservation both demand of a locked reservation: the caller's own, still HELD,
+ * and not past held_until (even if the sweeper has not run yet).
+ */
+export function assertLiveHoldOf(r: Reservation, userId: number, now: Date): void {
+  if (r.userId !== userId) throw notOwner(r.id);
+  if (r.status === "EXPIRED" || (r.status === "HELD" && r.heldUntil <= now)) throw holdExpired(r);
+  if (r.status !== "HELD") throw notHeld(r);
+}
