@@ -7,7 +7,6 @@ export const connectCodeOf: Record<DomainErrorCode, Code> = {
   IDEMPOTENCY_KEY_REUSED: Code.InvalidArgument,
   UNAUTHENTICATED: Code.Unauthenticated,
   QUEUE_TOKEN_INVALID: Code.Unauthenticated,
-  FORBIDDEN: Code.PermissionDenied,
   NOT_ADMIN: Code.PermissionDenied,
   QUEUE_TOKEN_FOREIGN: Code.PermissionDenied,
   QUEUE_TOKEN_NOT_ACTIVE: Code.PermissionDenied,
@@ -21,7 +20,5 @@ export const connectCodeOf: Record<DomainErrorCode, Code> = {
   HOLD_EXPIRED: Code.FailedPrecondition,
   RESERVATION_NOT_HELD: Code.FailedPrecondition,
   INSUFFICIENT_BALANCE: Code.FailedPrecondition,
-  PRECONDITION_FAILED: Code.FailedPrecondition,
   RATE_LIMITED: Code.ResourceExhausted,
-  DEPENDENCY_DOWN: Code.Unavailable,
 };

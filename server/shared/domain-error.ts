@@ -7,7 +7,6 @@ export type DomainErrorCode =
   | "IDEMPOTENCY_KEY_REUSED"
   | "UNAUTHENTICATED"
   | "QUEUE_TOKEN_INVALID"
-  | "FORBIDDEN"
   | "NOT_ADMIN"
   | "QUEUE_TOKEN_FOREIGN"
   | "QUEUE_TOKEN_NOT_ACTIVE"
@@ -21,9 +20,7 @@ export type DomainErrorCode =
   | "HOLD_EXPIRED"
   | "RESERVATION_NOT_HELD"
   | "INSUFFICIENT_BALANCE"
-  | "PRECONDITION_FAILED"
-  | "RATE_LIMITED"
-  | "DEPENDENCY_DOWN";
+  | "RATE_LIMITED";
 
 /** An expected failure with a message meant for the caller: it says what to do next. */
 export class DomainError extends Error {
