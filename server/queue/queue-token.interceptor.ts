@@ -1,7 +1,6 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { kAuth, kQueueToken } from "../rpc/context-keys.js";
 import { idOf } from "../shared/ids.js";
-import { DomainError } from "../shared/domain-error.js";
 import type { ConcertLookup } from "./concert-lookup.js";
 import { EntryState } from "./queue-scripts.js";
 import {
@@ -11,6 +10,7 @@ import {
 import type { QueueTokenSigner } from "./queue-token.js";
 import type { QueueStore } from "./queue.store.js";
 import type { ReplayCheck } from "./replay-check.js";
+import { signInFirst } from "../identity/identity.errors.js";
 
 type Message = Record<string, unknown>;
 /** Finds the concert a booking request concerns; undefined when its row does not exist (the handler answers NOT_FOUND). */
@@ -48,7 +48,7 @@ export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: Que
     const concertOf = NEEDS_ACTIVE[rpc];
     if (!concertOf && !NEEDS_ANY.has(rpc)) return next(req);
     const auth = req.contextValues.get(kAuth);
-    if (!auth) throw new DomainError("UNAUTHENTICATED", "sign in first: send 'authorization: Bearer <JWT>'");
+    if (!auth) throw signInFirst();
     const token = req.header.get("x-queue-token")?.trim();
     if (!token) throw queueTokenMissing();
     const claims = signer.verify(token);

@@ -1,10 +1,10 @@
 import type { HandlerContext } from "@connectrpc/connect";
 import { kAuth } from "../rpc/context-keys.js";
-import { DomainError } from "../shared/domain-error.js";
+import { signInFirst } from "../identity/identity.errors.js";
 
 /** The user id the auth interceptor proved; these RPCs are never public, so it is always there. */
 export function callerOf(ctx: HandlerContext): number {
   const auth = ctx.values.get(kAuth);
-  if (!auth) throw new DomainError("UNAUTHENTICATED", "sign in first: send 'authorization: Bearer <JWT>'");
+  if (!auth) throw signInFirst();
   return auth.userId;
 }

@@ -4,6 +4,7 @@ import { accessOf } from "../access-policy.js";
 import { kAuth, type AuthContext } from "../context-keys.js";
 import type { JwtVerifier } from "../../identity/jwt-verifier.js";
 import type { UserDirectory } from "../../identity/user-directory.js";
+import { signInFirst } from "../../identity/identity.errors.js";
 
 /**
  * Checks `authorization: Bearer <JWT>` against the access policy (SPEC section 2) and puts the
@@ -15,7 +16,7 @@ export function createAuthInterceptor(verifier: JwtVerifier, users: UserDirector
     const header = req.header.get("authorization");
     if (access === "public") return next(req);
     if (!header) {
-      throw new DomainError("UNAUTHENTICATED", "sign in first: send 'authorization: Bearer <JWT>'");
+      throw signInFirst();
     }
     const auth: AuthContext = await verifier.verify(header);
     if (access === "admin" && !auth.isAdmin) {
