@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { loadConfig, loadDotenvFile, ConfigError, type Config } from "./config/config.js";
 import { createLogger } from "./shared/logger.js";
 import { build } from "./server.js";
+import { exitGracefullyOnSignal } from "./shared/graceful-exit.js";
 
 /**
  * `npm start`: the server alone (services must already run; no migration, no seeding).
@@ -39,26 +40,11 @@ async function serve(config: Config): Promise<void> {
   const app = await build(config, { logger });
   const { port } = await app.listen();
   logger.info({ port, env: config.appEnv }, "concert server ready");
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down: draining requests");
-    const hard = setTimeout(() => process.exit(1), 20_000);
-    hard.unref();
-    app
-      .close()
-      .then(() => {
-        logger.info("shutdown complete");
-        process.exit(0);
-      })
-      .catch((err) => {
-        logger.error({ err }, "shutdown failed");
-        process.exit(1);
-      });
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  exitGracefullyOnSignal(logger, () => app.close(), {
+    stopping: "shutting down: draining requests",
+    stopped: "shutdown complete",
+    failed: "shutdown failed",
+  });
 }
 
 function supervise(workers: number): void {

@@ -5,6 +5,7 @@ import { Metrics } from "../ops/metrics.js";
 import { createLogger } from "../shared/logger.js";
 import { eventsOptionsFromEnv } from "./events.config.js";
 import { createRelay } from "./relay.factory.js";
+import { exitGracefullyOnSignal } from "../shared/graceful-exit.js";
 
 /**
  * `npm run relay`: the outbox relay alone, e.g. when the API servers run with RUN_WORKERS=false, or as
@@ -42,24 +43,8 @@ const { relay } = createRelay({ db, kafka, config, logger, metrics: new Metrics(
 relay.start();
 logger.info({ brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix, batchSize: opts.batchSize ?? "default" }, "outbox relay started");
 
-let stopping = false;
-const stop = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "outbox relay stopping: finishing the current batch");
-  const hard = setTimeout(() => process.exit(1), 20_000);
-  hard.unref();
-  relay
-    .stop()
-    .then(() => db.close())
-    .then(() => {
-      logger.info("outbox relay stopped");
-      process.exit(0);
-    })
-    .catch((err) => {
-      logger.error({ err: String(err) }, "outbox relay shutdown failed");
-      process.exit(1);
-    });
-};
-process.on("SIGTERM", () => stop("SIGTERM"));
-process.on("SIGINT", () => stop("SIGINT"));
+exitGracefullyOnSignal(logger, () => relay.stop().then(() => db.close()), {
+  stopping: "outbox relay stopping: finishing the current batch",
+  stopped: "outbox relay stopped",
+  failed: "outbox relay shutdown failed",
+});
