@@ -30,11 +30,11 @@ import { createRateLimitInterceptor } from "./rpc/interceptors/rate-limit.interc
 import { JwtVerifier } from "./identity/jwt-verifier.js";
 import { SequelizeUserDirectory } from "./identity/user-directory.sequelize.js";
 import type { Infra, ModuleParts } from "./app/module.js";
-import { createCatalogueModule } from "./concert/catalogue.module.js";
+import { createCatalogueModule } from "./concert/concert.module.js";
 import { createQueueModule } from "./queue/queue.module.js";
-import { createBookingModule } from "./reservation/booking.module.js";
-import { createEventsModule } from "./outbox/events.module.js";
-import { createPayReplayCheck } from "./payment/pay-replay.check.js";
+import { createBookingModule } from "./reservation/reservation.module.js";
+import { createEventsModule } from "./outbox/outbox.module.js";
+import { createPayReplayCheck } from "./payment/pay-replay.interceptor.js";
 import { SequelizeIdempotencyStore } from "./payment/idempotency.store.sequelize.js";
 
 export const EXPOSED_SERVICES = [QueueService, ConcertService, ReservationService, PaymentService, AdminService];

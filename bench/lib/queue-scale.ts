@@ -5,7 +5,7 @@
  */
 import { Redis } from "ioredis";
 import { activeKey, concertQueueKeys, QUEUED_CONCERTS_KEY } from "../../server/queue/queue-keys.js";
-import { defineQueueScripts, queueScript } from "../../server/queue/queue-scripts.js";
+import { defineQueueScripts, queueScript } from "../../server/queue/lua/queue.scripts.js";
 import { REDIS_URL } from "./stack.js";
 
 export class QueueFiller {

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Concert } from "./concert.js";
 import type { ConcertInfoCache } from "./concert-info.cache.js";
-import { defineLuaScript, type LuaScript } from "./lua/lua-script.js";
+import { defineLuaScript, type LuaScript } from "../redis/lua-script.js";
 
 /** SPEC section 6: concert info is a hash with a 1 h TTL. */
 export const CONCERT_INFO_TTL_SECONDS = 3600;

@@ -1,7 +1,7 @@
 import type { Seat, SeatStatus } from "./concert.js";
 import { scheduleNotFound } from "./concert.errors.js";
 import type { ConcertRepository } from "./concert.repository.js";
-import type { SeatStatusStore } from "./seat-status.store.js";
+import type { SeatStatusStore } from "../seats/seat-status.store.js";
 
 type SeatLayout = Array<Omit<Seat, "status">>;
 

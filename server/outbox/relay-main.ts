@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, loadDotenvFile } from "../config/config.js";
 import { createSequelize } from "../db/sequelize.js";
 import { Metrics } from "../ops/metrics.js";
 import { createLogger } from "../shared/logger.js";
-import { eventsOptionsFromEnv } from "./events.config.js";
+import { eventsOptionsFromEnv } from "../config/events.config.js";
 import { createRelay } from "./relay.factory.js";
 import { exitGracefullyOnSignal } from "../shared/graceful-exit.js";
 

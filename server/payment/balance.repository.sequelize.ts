@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import type { RaceGuards } from "../reservation/race-guards.js";
+import type { RaceGuards } from "../db/race-guards.js";
 import type { BalanceRepository } from "./balance.repository.js";
 
 export class SequelizeBalanceRepository implements BalanceRepository {

@@ -1,5 +1,5 @@
 import type { Transaction } from "sequelize";
-import type { RaceGuards } from "../reservation/race-guards.js";
+import type { RaceGuards } from "../db/race-guards.js";
 
 /** Port: prepaid balances and their ledger. Every change is a single atomic statement. */
 export interface BalanceRepository {

@@ -1,7 +1,7 @@
 import { DomainError } from "../shared/domain-error.js";
 import type { OutboxWriter } from "../outbox/outbox-writer.js";
-import type { RaceGuards } from "../reservation/race-guards.js";
-import type { TransactionRunner } from "../reservation/transaction-runner.js";
+import type { RaceGuards } from "../db/race-guards.js";
+import type { TransactionRunner } from "../db/transaction-runner.js";
 import type { BalanceRepository } from "./balance.repository.js";
 import type { IdempotencyStore } from "./idempotency.store.js";
 import { balanceCharged } from "./payment-events.js";

@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import { isDuplicateKey } from "../reservation/transaction-runner.sequelize.js";
+import { isDuplicateKey } from "../db/transaction-runner.sequelize.js";
 import { idempotencyKeyReused } from "./payment.errors.js";
 import type { IdempotencyStore } from "./idempotency.store.js";
 

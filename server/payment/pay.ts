@@ -1,12 +1,12 @@
 import type { Logger } from "../shared/logger.js";
 import type { OutboxWriter } from "../outbox/outbox-writer.js";
 import type { ActiveSessions } from "../queue/active-sessions.js";
-import type { RaceGuards } from "../reservation/race-guards.js";
+import type { RaceGuards } from "../db/race-guards.js";
 import type { Reservation } from "../reservation/reservation.js";
 import { assertLiveHoldOf, notHeld, reservationNotFound } from "../reservation/reservation.errors.js";
 import type { ReservationRepository } from "../reservation/reservation.repository.js";
-import type { SeatHoldGate } from "../reservation/seat-hold.gate.js";
-import type { TransactionRunner } from "../reservation/transaction-runner.js";
+import type { SeatHoldGate } from "../seats/seat-hold.gate.js";
+import type { TransactionRunner } from "../db/transaction-runner.js";
 import type { BalanceRepository } from "./balance.repository.js";
 import type { IdempotencyStore } from "./idempotency.store.js";
 import type { Payment } from "./payment.js";

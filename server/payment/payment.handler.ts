@@ -1,7 +1,7 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { PaymentService } from "../../gen/concert/v1/payment_pb.js";
 import { idOf } from "../shared/ids.js";
-import { callerOf } from "../reservation/caller.js";
+import { callerOf } from "../rpc/caller.js";
 import { reservationToProto } from "../reservation/reservation.mapper.js";
 import type { ChargeBalance } from "./charge-balance.js";
 import type { GetBalance } from "./get-balance.js";

@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import { isDuplicateKey } from "../reservation/transaction-runner.sequelize.js";
-import { sqlTime } from "../reservation/sql-time.js";
-import type { RaceGuards } from "../reservation/race-guards.js";
+import { isDuplicateKey } from "../db/transaction-runner.sequelize.js";
+import { sqlTime } from "../db/sql-time.js";
+import type { RaceGuards } from "../db/race-guards.js";
 import type { Payment } from "./payment.js";
 import type { PaymentRepository } from "./payment.repository.js";
 

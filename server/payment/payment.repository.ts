@@ -1,5 +1,5 @@
 import type { Transaction } from "sequelize";
-import type { RaceGuards } from "../reservation/race-guards.js";
+import type { RaceGuards } from "../db/race-guards.js";
 import type { Payment } from "./payment.js";
 
 /** Port: payments, at most one per reservation (a unique key). */

@@ -2,7 +2,7 @@ import type { Interceptor } from "@connectrpc/connect";
 import { kAuth, kQueueToken } from "../rpc/context-keys.js";
 import { idOf } from "../shared/ids.js";
 import type { ConcertLookup } from "./concert-lookup.js";
-import { EntryState } from "./queue-scripts.js";
+import { EntryState } from "./lua/queue.scripts.js";
 import {
   queueTokenExpired, queueTokenMissing, queueTokenOfAnotherConcert, queueTokenOfAnotherUser,
   queueTokenTampered, queueTokenUnknown, queueTokenWaiting,

@@ -1,6 +1,6 @@
 import type { Infra, ModuleParts } from "../app/module.js";
 import type { ActiveSessions } from "./active-sessions.js";
-import { QueueActiveSessions } from "./active-sessions.redis.js";
+import { QueueActiveSessions } from "./active-sessions.end-entry.js";
 import { AdmissionWorker } from "./admission.worker.js";
 import { AdmitFans } from "./admit-fans.js";
 import { SequelizeConcertLookup } from "./concert-lookup.sequelize.js";

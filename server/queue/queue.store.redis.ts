@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { activeKey, concertQueueKeys, QUEUED_CONCERTS_KEY, type ConcertQueueKeys } from "./queue-keys.js";
-import { defineQueueScripts, EntryState, queueScript, QueueScriptFailure, runScript } from "./queue-scripts.js";
+import { defineQueueScripts, EntryState, queueScript, QueueScriptFailure, runScript } from "./lua/queue.scripts.js";
 import type { AdmitResult, EnterResult, EntryStatus, LeaveResult, QueueStats, QueueStore, WaitingEntry } from "./queue.store.js";
 
 export interface RedisQueueStoreOptions {

@@ -1,4 +1,4 @@
-import type { EntryState } from "./queue-scripts.js";
+import type { EntryState } from "./lua/queue.scripts.js";
 
 export interface EnterResult {
   entryId: number;

@@ -4,8 +4,8 @@ import type { Reservation } from "./reservation.js";
 import { assertLiveHoldOf, reservationNotFound } from "./reservation.errors.js";
 import { reservationCancelled } from "./reservation-events.js";
 import type { ReservationRepository } from "./reservation.repository.js";
-import type { SeatHoldGate } from "./seat-hold.gate.js";
-import type { TransactionRunner } from "./transaction-runner.js";
+import type { SeatHoldGate } from "../seats/seat-hold.gate.js";
+import type { TransactionRunner } from "../db/transaction-runner.js";
 
 /** The owner releases a HELD reservation; its seats are AVAILABLE again at once. */
 export class CancelReservation {

@@ -1,13 +1,13 @@
 import { DomainError, isDomainError } from "../shared/domain-error.js";
 import type { Logger } from "../shared/logger.js";
 import type { OutboxWriter } from "../outbox/outbox-writer.js";
-import type { RaceGuards } from "./race-guards.js";
+import type { RaceGuards } from "../db/race-guards.js";
 import { MAX_SEATS_PER_HOLD, type Reservation } from "./reservation.js";
 import { scheduleNotFound, seatsNotFound, seatsTaken } from "./reservation.errors.js";
 import { seatsHeld } from "./reservation-events.js";
 import type { ReservationRepository } from "./reservation.repository.js";
-import type { SeatHoldGate } from "./seat-hold.gate.js";
-import type { TransactionRunner } from "./transaction-runner.js";
+import type { SeatHoldGate } from "../seats/seat-hold.gate.js";
+import type { TransactionRunner } from "../db/transaction-runner.js";
 
 export interface HoldSeatsOptions {
   holdTtlSeconds: number;

@@ -3,8 +3,8 @@ import type { OutboxWriter } from "../outbox/outbox-writer.js";
 import type { Reservation } from "./reservation.js";
 import { reservationExpired } from "./reservation-events.js";
 import type { ReservationRepository } from "./reservation.repository.js";
-import type { SeatHoldGate } from "./seat-hold.gate.js";
-import type { TransactionRunner } from "./transaction-runner.js";
+import type { SeatHoldGate } from "../seats/seat-hold.gate.js";
+import type { TransactionRunner } from "../db/transaction-runner.js";
 
 /**
  * Releases holds past held_until: reservation EXPIRED, seats AVAILABLE, a ReservationExpired event.

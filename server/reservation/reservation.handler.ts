@@ -1,7 +1,7 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { ReservationService } from "../../gen/concert/v1/reservation_pb.js";
 import { idOf } from "../shared/ids.js";
-import { callerOf } from "./caller.js";
+import { callerOf } from "../rpc/caller.js";
 import type { CancelReservation } from "./cancel-reservation.js";
 import type { GetReservation } from "./get-reservation.js";
 import type { HoldSeats } from "./hold-seats.js";

@@ -1,10 +1,10 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import type { RaceGuards } from "./race-guards.js";
+import type { RaceGuards } from "../db/race-guards.js";
 import type { Reservation, ReservationStatus, SeatState, SeatStatus } from "./reservation.js";
 import type { NewHold, ReservationRepository, ScheduleSeats } from "./reservation.repository.js";
 import { seatsTaken } from "./reservation.errors.js";
-import { isDuplicateKey } from "./transaction-runner.sequelize.js";
-import { sqlTime } from "./sql-time.js";
+import { isDuplicateKey } from "../db/transaction-runner.sequelize.js";
+import { sqlTime } from "../db/sql-time.js";
 
 interface ReservationRow {
   id: number;

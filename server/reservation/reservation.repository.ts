@@ -1,5 +1,5 @@
 import type { Transaction } from "sequelize";
-import type { RaceGuards } from "./race-guards.js";
+import type { RaceGuards } from "../db/race-guards.js";
 import type { Reservation, SeatState } from "./reservation.js";
 
 /** What a hold needs to know about a schedule: its concert and the price of each seat number. */

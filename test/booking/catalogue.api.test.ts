@@ -2,7 +2,7 @@ import { Code } from "@connectrpc/connect";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConcertService, SeatStatus } from "../../gen/concert/v1/concert_pb.js";
-import { seatStatusKey } from "../../server/concert/seat-keys.js";
+import { seatStatusKey } from "../../server/seats/seat-keys.js";
 import { clientFor } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { fan, seedConcert } from "./support/api.js";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HoldSeats } from "../../server/reservation/hold-seats.js";
-import type { SeatHoldGate } from "../../server/reservation/seat-hold.gate.js";
-import { SequelizeTransactionRunner } from "../../server/reservation/transaction-runner.sequelize.js";
+import type { SeatHoldGate } from "../../server/seats/seat-hold.gate.js";
+import { SequelizeTransactionRunner } from "../../server/db/transaction-runner.sequelize.js";
 import { SequelizeOutboxWriter } from "../../server/outbox/outbox-writer.js";
 import { createBookingHarness, outcomes, type BookingHarness } from "./support/harness.js";
 

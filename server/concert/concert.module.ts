@@ -3,7 +3,7 @@ import { createCatalogueAdminHandler } from "./catalogue-admin.handler.js";
 import { createConcertHandler } from "./concert.handler.js";
 import { SequelizeConcertRepository } from "./concert.repository.sequelize.js";
 import { RedisConcertInfoCache } from "./concert-info.cache.redis.js";
-import { RedisSeatStatusStore } from "./seat-status.store.redis.js";
+import { RedisSeatStatusStore } from "../seats/seat-status.store.redis.js";
 import { ListConcerts } from "./list-concerts.js";
 import { GetConcert } from "./get-concert.js";
 import { ListSchedules } from "./list-schedules.js";

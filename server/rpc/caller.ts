@@ -1,5 +1,5 @@
 import type { HandlerContext } from "@connectrpc/connect";
-import { kAuth } from "../rpc/context-keys.js";
+import { kAuth } from "./context-keys.js";
 import { signInFirst } from "../identity/identity.errors.js";
 
 /** The user id the auth interceptor proved; these RPCs are never public, so it is always there. */

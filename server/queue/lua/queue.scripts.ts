@@ -34,7 +34,7 @@ type Runner = (...keysAndArgs: Array<string | number>) => Promise<unknown>;
 export function defineQueueScripts(redis: Redis): void {
   for (const [name, s] of Object.entries(SCRIPTS)) {
     if ((redis as unknown as Record<string, unknown>)[name]) continue;
-    const lua = readFileSync(new URL(`./lua/${s.file}`, import.meta.url), "utf8");
+    const lua = readFileSync(new URL(`./${s.file}`, import.meta.url), "utf8");
     redis.defineCommand(name, { numberOfKeys: s.keys, lua });
   }
 }

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import type { SeatStatus } from "./concert.js";
-import { defineLuaScript, type LuaScript } from "./lua/lua-script.js";
+import type { SeatStatus } from "../concert/concert.js";
+import { defineLuaScript, type LuaScript } from "../redis/lua-script.js";
 import { seatHoldKeyBase, seatStatusKey } from "./seat-keys.js";
 import type { SeatStatusStore } from "./seat-status.store.js";
 

@@ -1,7 +1,7 @@
 import type { Infra, ModuleParts } from "../app/module.js";
 import { createSalesModule } from "../sales/sales.module.js";
 import type { SalesProjectionConsumer } from "../sales/sales-projection.consumer.js";
-import { eventsOptionsFromEnv, type EventsOptions } from "./events.config.js";
+import { eventsOptionsFromEnv, type EventsOptions } from "../config/events.config.js";
 import { createRelay } from "./relay.factory.js";
 import type { OutboxRelay } from "./outbox-relay.js";
 import { SequelizeOutboxWriter, type OutboxWriter } from "./outbox-writer.js";

@@ -1,4 +1,4 @@
-import type { RelayOptions } from "./outbox-relay.js";
+import type { RelayOptions } from "../outbox/outbox-relay.js";
 
 type Env = Record<string, string | undefined>;
 

@@ -1,4 +1,4 @@
-import type { SeatState } from "./reservation.js";
+import type { SeatState } from "../reservation/reservation.js";
 
 /**
  * Port: the fast gate in front of the database. It turns away most of a crowd racing for the same

@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
-import { defineLuaScript, type LuaScript } from "../concert/lua/lua-script.js";
-import { seatHoldKey, seatStatusKey } from "../concert/seat-keys.js";
-import type { SeatStatusStore } from "../concert/seat-status.store.js";
-import type { SeatState } from "./reservation.js";
+import { defineLuaScript, type LuaScript } from "../redis/lua-script.js";
+import { seatHoldKey, seatStatusKey } from "./seat-keys.js";
+import type { SeatStatusStore } from "./seat-status.store.js";
+import type { SeatState } from "../reservation/reservation.js";
 import { HoldGateOutcome } from "./seat-hold.codes.js";
 import type { SeatHoldGate } from "./seat-hold.gate.js";
 
