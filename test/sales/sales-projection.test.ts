@@ -12,8 +12,8 @@ import { waitFor } from "../../scripts/infra/kafka.mjs";
 import { bearer } from "../support/auth.js";
 import { clientFor } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { BookingSimulator } from "./support/booking-simulator.js";
-import { hasAll, outboxRows, readUntil } from "./support/kafka-reader.js";
+import { BookingSimulator } from "../outbox/support/booking-simulator.js";
+import { hasAll, outboxRows, readUntil } from "../support/kafka-reader.js";
 import { salesOf, waitForProjection } from "./support/sales.js";
 
 describe("sales projection (shared broker, relay and consumer inside the server)", () => {

@@ -8,7 +8,7 @@ import { ReservationService } from "../../gen/concert/v1/reservation_pb.js";
 import { bearer } from "../support/auth.js";
 import { clientFor } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { fan, pool, seedConcert } from "./support/api.js";
+import { fan, pool, seedConcert } from "../support/booking-api.js";
 
 const codeOf = (e: unknown) => (e instanceof ConnectError ? Code[e.code] : String(e));
 async function settle<T>(p: Promise<T>): Promise<string> {

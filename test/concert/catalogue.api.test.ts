@@ -5,7 +5,7 @@ import { ConcertService, SeatStatus } from "../../gen/concert/v1/concert_pb.js";
 import { seatStatusKey } from "../../server/seats/seat-keys.js";
 import { clientFor } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { fan, seedConcert } from "./support/api.js";
+import { fan, seedConcert } from "../support/booking-api.js";
 
 describe("ListSchedules, ListSeats and the concert info cache (real server)", () => {
   let srv: TestServer;

@@ -1,7 +1,7 @@
 import type { Client } from "@connectrpc/connect";
 import { AdminService } from "../../../gen/concert/v1/admin_pb.js";
 import { waitFor } from "../../../scripts/infra/kafka.mjs";
-import type { BookingSimulator } from "./booking-simulator.js";
+import type { BookingSimulator } from "../../outbox/support/booking-simulator.js";
 
 export type SalesView = { held: number; sold: number; revenue: number; schedules: Record<number, { held: number; sold: number; revenue: number }> };
 

@@ -6,7 +6,7 @@ import { SalesProjectionConsumer } from "../../server/sales/sales-projection.con
 import { SequelizeSalesProjectionStore } from "../../server/sales/sales-projection.store.js";
 import { createLogger } from "../../server/shared/logger.js";
 import { uniqueId } from "../support/env.js";
-import { distinctIds, hasAll, outboxRows, readUntil } from "./support/kafka-reader.js";
+import { distinctIds, hasAll, outboxRows, readUntil } from "../support/kafka-reader.js";
 import { relayHarness } from "./support/relay-harness.js";
 import { RelayProcess } from "./support/relay-process.js";
 

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from "kafkajs";
 import { QueryTypes, type Sequelize } from "sequelize";
-import { uniqueId } from "../../support/env.js";
+import { uniqueId } from "./env.js";
 
 export interface ReadMessage {
   topic: string;

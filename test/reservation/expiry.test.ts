@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../server/shared/logger.js";
 import { createHoldSweeper } from "../../server/reservation/hold-sweeper.worker.js";
-import { createBookingHarness, type BookingHarness } from "./support/harness.js";
+import { createBookingHarness, type BookingHarness } from "../support/booking-harness.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

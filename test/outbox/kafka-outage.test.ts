@@ -8,8 +8,8 @@ import { clientFor } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { BookingSimulator } from "./support/booking-simulator.js";
 import { FAULT_BROKERS, startFaultBroker, stopFaultBroker } from "./support/fault-broker.js";
-import { hasAll, keysOutOfOrder, outboxRows, readUntil } from "./support/kafka-reader.js";
-import { waitForProjection } from "./support/sales.js";
+import { hasAll, keysOutOfOrder, outboxRows, readUntil } from "../support/kafka-reader.js";
+import { waitForProjection } from "../sales/support/sales.js";
 import { apiConcert, apiSession } from "./support/api-booking.js";
 
 const metric = async (srv: TestServer, name: string) => {

@@ -4,7 +4,7 @@ import { ReservationConfirmedSchema, SeatsHeldSchema } from "../../gen/concert/v
 import { outboxEvent } from "../../server/outbox/outbox-event.js";
 import type { OutboxRow } from "../../server/outbox/outbox-relay.store.js";
 import { waitFor } from "../../scripts/infra/kafka.mjs";
-import { distinctIds, hasAll, keysOutOfOrder, outboxRows, readUntil } from "./support/kafka-reader.js";
+import { distinctIds, hasAll, keysOutOfOrder, outboxRows, readUntil } from "../support/kafka-reader.js";
 import { relayHarness } from "./support/relay-harness.js";
 
 type Harness = Awaited<ReturnType<typeof relayHarness>>;

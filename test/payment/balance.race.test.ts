@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBookingHarness, outcomes, type BookingHarness } from "./support/harness.js";
+import { createBookingHarness, outcomes, type BookingHarness } from "../support/booking-harness.js";
 
 describe("balance and payment under concurrency (real MySQL + Redis)", () => {
   let h: BookingHarness;

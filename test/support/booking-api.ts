@@ -1,11 +1,11 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { AdminService } from "../../../gen/concert/v1/admin_pb.js";
-import { ConcertService } from "../../../gen/concert/v1/concert_pb.js";
-import { PaymentService } from "../../../gen/concert/v1/payment_pb.js";
-import { ReservationService } from "../../../gen/concert/v1/reservation_pb.js";
-import { bearer } from "../../support/auth.js";
-import { clientFor } from "../../support/clients.js";
-import { admit } from "../../support/queue.js";
+import { AdminService } from "../../gen/concert/v1/admin_pb.js";
+import { ConcertService } from "../../gen/concert/v1/concert_pb.js";
+import { PaymentService } from "../../gen/concert/v1/payment_pb.js";
+import { ReservationService } from "../../gen/concert/v1/reservation_pb.js";
+import { bearer } from "./auth.js";
+import { clientFor } from "./clients.js";
+import { admit } from "./queue.js";
 
 /** Clients of one fan: JWT only, and JWT + ACTIVE queue token for a concert. */
 export async function fan(baseUrl: string, userId: number, concertId?: number) {

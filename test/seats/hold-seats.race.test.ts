@@ -3,7 +3,7 @@ import { HoldSeats } from "../../server/reservation/hold-seats.js";
 import type { SeatHoldGate } from "../../server/seats/seat-hold.gate.js";
 import { SequelizeTransactionRunner } from "../../server/db/transaction-runner.sequelize.js";
 import { SequelizeOutboxWriter } from "../../server/outbox/outbox-writer.js";
-import { createBookingHarness, outcomes, type BookingHarness } from "./support/harness.js";
+import { createBookingHarness, outcomes, type BookingHarness } from "../support/booking-harness.js";
 
 /** Live (HELD or CONFIRMED) reservations per seat, from the database: the ground truth. */
 async function holdersPerSeat(h: BookingHarness, scheduleId: number) {
