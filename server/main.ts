@@ -1,6 +1,5 @@
 import cluster from "node:cluster";
-import { availableParallelism } from "node:os";
-import { loadConfig, loadDotenvFile, ConfigError, type Config } from "./config/config.js";
+import { bootLogLevel, loadConfig, loadDotenvFile, ConfigError, type Config } from "./config/config.js";
 import { createLogger } from "./shared/logger.js";
 import { build } from "./server.js";
 import { exitGracefullyOnSignal } from "./shared/graceful-exit.js";
@@ -11,7 +10,7 @@ import { exitGracefullyOnSignal } from "./shared/graceful-exit.js";
  * admission loop, hold sweeper and outbox relay are safe to run in each of them.
  */
 loadDotenvFile();
-const logger = createLogger();
+const logger = createLogger(bootLogLevel());
 
 function configOrExit(): Config {
   try {
@@ -23,17 +22,6 @@ function configOrExit(): Config {
     }
     throw e;
   }
-}
-
-function workerCount(): number {
-  const raw = process.env.WORKERS;
-  if (raw === undefined || raw === "") return availableParallelism();
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
-    logger.fatal(`WORKERS must be a whole number from 1 to 64, got "${raw}"`);
-    process.exit(78);
-  }
-  return n;
 }
 
 async function serve(config: Config): Promise<void> {
@@ -75,6 +63,6 @@ function supervise(workers: number): void {
 }
 
 const config = configOrExit();
-const workers = workerCount();
+const workers = config.workers;
 if (workers > 1 && cluster.isPrimary) supervise(workers);
 else await serve(config);

@@ -8,16 +8,10 @@ import { ConcertService } from "../gen/concert/v1/concert_pb.js";
 import { PaymentService } from "../gen/concert/v1/payment_pb.js";
 import { QueueService } from "../gen/concert/v1/queue_pb.js";
 import { ReservationService } from "../gen/concert/v1/reservation_pb.js";
-import { Health } from "../gen/grpc/health/v1/health_pb.js";
-import { ServerReflection as ReflectionV1 } from "../gen/grpc/reflection/v1/reflection_pb.js";
-import { ServerReflection as ReflectionV1alpha } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import type { Config } from "./config/config.js";
 import { createSequelize } from "./db/sequelize.js";
 import { createLogger, type Logger } from "./shared/logger.js";
 import { Metrics } from "./ops/metrics.js";
-import { checkReadiness, type DependencyCheck } from "./ops/readiness.js";
-import { createHealthHandler } from "./ops/health.handler.js";
-import { createReflectionHandlers } from "./ops/reflection.handler.js";
 import { createPolyglotListener } from "./http/listener.js";
 import { applyCors } from "./http/cors.js";
 import { assemble } from "./rpc/assemble.js";
@@ -30,12 +24,14 @@ import { createRateLimitInterceptor } from "./rpc/interceptors/rate-limit.interc
 import { JwtVerifier } from "./identity/jwt-verifier.js";
 import { SequelizeUserDirectory } from "./identity/user-directory.sequelize.js";
 import type { Infra, ModuleParts } from "./app/module.js";
-import { createCatalogueModule } from "./concert/concert.module.js";
-import { createQueueModule } from "./queue/queue.module.js";
-import { createBookingModule } from "./reservation/reservation.module.js";
-import { createEventsModule } from "./outbox/outbox.module.js";
-import { createPayReplayCheck } from "./payment/pay-replay.interceptor.js";
-import { SequelizeIdempotencyStore } from "./payment/idempotency.store.sequelize.js";
+import { createConcertModule } from "./concert/concert.module.js";
+import { createQueueModule, type QueueModuleOptions } from "./queue/queue.module.js";
+import { createSeatsModule } from "./seats/seats.module.js";
+import { createReservationModule } from "./reservation/reservation.module.js";
+import { createPaymentModule } from "./payment/payment.module.js";
+import { createOutboxModule } from "./outbox/outbox.module.js";
+import { createSalesModule } from "./sales/sales.module.js";
+import { createOpsModule } from "./ops/ops.module.js";
 
 export const EXPOSED_SERVICES = [QueueService, ConcertService, ReservationService, PaymentService, AdminService];
 
@@ -68,62 +64,34 @@ function createInfra(config: Config, logger: Logger, metrics: Metrics): { infra:
   return { infra: { config, logger, db, redis, kafka, metrics }, redisConnecting };
 }
 
-function dependencyChecks(infra: Infra): DependencyCheck[] {
-  return [
-    { name: "mysql", check: async () => void (await infra.db.query("SELECT 1")) },
-    { name: "redis", check: async () => void (await infra.redis.ping()) },
-    {
-      name: "kafka",
-      check: async () => {
-        const admin = infra.kafka.admin({ retry: { retries: 0 } });
-        try {
-          await admin.connect();
-          await admin.describeCluster();
-        } finally {
-          await admin.disconnect().catch(() => {});
-        }
-      },
-    },
-  ];
+export interface BuildOptions {
+  logger?: Logger;
+  /** Adapter substitutions for tests (negative controls); production passes none. */
+  queue?: QueueModuleOptions;
 }
 
 /**
  * Builds the whole server: adapters, modules, interceptors and the one-port listener.
  * Tests call it with their own config and listen on port 0.
  */
-export async function build(config: Config, opts: { logger?: Logger } = {}): Promise<App> {
+export async function build(config: Config, opts: BuildOptions = {}): Promise<App> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const metrics = new Metrics({ defaultMetrics: true });
   const { infra, redisConnecting } = createInfra(config, logger, metrics);
   // Give Redis a moment so the first requests do not fail while it connects; a Redis that is down does not block start-up.
   await Promise.race([redisConnecting, new Promise((r) => setTimeout(r, 2_000).unref())]);
 
-  const events = createEventsModule(infra);
-  const queue = createQueueModule(infra, { replay: createPayReplayCheck(new SequelizeIdempotencyStore(infra.db)) });
-  const booking = createBookingModule(infra, { sessions: queue.sessions, outbox: events.outbox });
-  const catalogue = createCatalogueModule(infra, (concertId) => booking.onCatalogueChange(concertId));
-  // Order matters only for interceptors (queue's token check runs before booking's) and shutdown (reverse).
-  const modules: ModuleParts[] = [catalogue, queue, booking, events];
-
-  const checks = dependencyChecks(infra);
-  // Health probes arrive often; one dependency check a second is enough for them (/readyz always checks afresh).
-  // While a check runs, probes get the last answer instead of queueing behind it: the Kafka check opens a
-  // connection, and under load every probe waited on it (README, Performance). Only the first probe waits.
-  let lastReady: boolean | undefined;
-  let checkedAt = 0;
-  let checking: Promise<boolean> | undefined;
-  const isReady = (): Promise<boolean> => {
-    if (!checking && Date.now() - checkedAt > 1_000) {
-      checking = checkReadiness(checks)
-        .then((r) => (lastReady = r.ready))
-        .finally(() => {
-          checkedAt = Date.now();
-          checking = undefined;
-        });
-    }
-    return lastReady === undefined ? checking! : Promise.resolve(lastReady);
-  };
-  const reflection = createReflectionHandlers([...EXPOSED_SERVICES, Health]);
+  const outbox = createOutboxModule(infra);
+  const seats = createSeatsModule(infra);
+  const queue = createQueueModule(infra, opts.queue);
+  const reservation = createReservationModule(infra, { outbox: outbox.writer, gate: seats.gate });
+  const payment = createPaymentModule(infra, { outbox: outbox.writer, gate: seats.gate, sessions: queue.sessions, reservations: reservation.payable });
+  const concert = createConcertModule(infra, seats);
+  const sales = createSalesModule(infra);
+  const ops = createOpsModule(infra, EXPOSED_SERVICES);
+  // Order matters for interceptors (payment's replay check wraps queue's token check, which asks it) and
+  // for workers (started in order, stopped in reverse: the sales consumer first, then the relay).
+  const modules: ModuleParts[] = [concert, payment, queue, reservation, outbox, sales];
 
   const rateLimit = createRateLimitInterceptor({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst });
   const interceptors: Interceptor[] = [
@@ -142,9 +110,7 @@ export async function build(config: Config, opts: { logger?: Logger } = {}): Pro
     router.service(ReservationService, assemble(ReservationService, ...modules.map((m) => m.reservation)));
     router.service(PaymentService, assemble(PaymentService, ...modules.map((m) => m.payment)));
     router.service(AdminService, assemble(AdminService, ...modules.map((m) => m.admin)));
-    router.service(Health, createHealthHandler(EXPOSED_SERVICES.map((s) => s.typeName), isReady));
-    router.service(ReflectionV1, reflection.v1);
-    router.service(ReflectionV1alpha, reflection.v1alpha);
+    ops.routes(router);
   };
 
   const rpc = connectNodeAdapter({
@@ -160,33 +126,8 @@ export async function build(config: Config, opts: { logger?: Logger } = {}): Pro
 
   const listener = createPolyglotListener((req, res) => {
     if (applyCors(config.corsOrigins, req, res)) return;
-    const path = (req.url ?? "").split("?")[0];
-    if (req.method === "GET" && path === "/healthz") {
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ status: "ok" }));
-      return;
-    }
-    if (req.method === "GET" && path === "/readyz") {
-      void checkReadiness(checks).then((r) => {
-        res.statusCode = r.ready ? 200 : 503;
-        res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify(r));
-      });
-      return;
-    }
-    if (req.method === "GET" && path === "/metrics") {
-      void metrics.registry.metrics().then((text) => {
-        res.setHeader("content-type", metrics.registry.contentType);
-        res.end(text);
-      });
-      return;
-    }
+    if (ops.handleHttp(req, res)) return;
     rpc(req, res);
-  });
-
-  metrics.gauge("db_pool_connections_in_use", "MySQL connections checked out of the pool", () => {
-    const pool = (infra.db.connectionManager as unknown as { pool?: { using?: number } }).pool;
-    return pool?.using ?? 0;
   });
 
   let workersStarted = false;

@@ -1,7 +1,8 @@
 import type { Redis } from "ioredis";
 import type { Concert } from "./concert.js";
 import type { ConcertInfoCache } from "./concert-info.cache.js";
-import { defineLuaScript, type LuaScript } from "../redis/lua-script.js";
+import type { LuaScript } from "../redis/lua-script.js";
+import { concertScripts } from "./lua/concert.scripts.js";
 
 /** SPEC section 6: concert info is a hash with a 1 h TTL. */
 export const CONCERT_INFO_TTL_SECONDS = 3600;
@@ -12,7 +13,7 @@ const versionKey = (id: number) => `concert-info-version:{c${id}}`;
 export class RedisConcertInfoCache implements ConcertInfoCache {
   private readonly set: LuaScript;
   constructor(private readonly redis: Redis, private readonly ttlSeconds = CONCERT_INFO_TTL_SECONDS) {
-    this.set = defineLuaScript(redis, "concertSetInfo", new URL("./lua/set-concert-info.lua", import.meta.url));
+    this.set = concertScripts(redis).concertSetInfo;
   }
 
   async get(concertId: number): Promise<{ concert?: Concert; version: string }> {

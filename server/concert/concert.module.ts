@@ -3,7 +3,7 @@ import { createCatalogueAdminHandler } from "./catalogue-admin.handler.js";
 import { createConcertHandler } from "./concert.handler.js";
 import { SequelizeConcertRepository } from "./concert.repository.sequelize.js";
 import { RedisConcertInfoCache } from "./concert-info.cache.redis.js";
-import { RedisSeatStatusStore } from "../seats/seat-status.store.redis.js";
+import type { SeatsModule } from "../seats/seats.module.js";
 import { ListConcerts } from "./list-concerts.js";
 import { GetConcert } from "./get-concert.js";
 import { ListSchedules } from "./list-schedules.js";
@@ -13,21 +13,20 @@ import { UpdateConcert } from "./update-concert.js";
 import { AddSchedule } from "./add-schedule.js";
 
 /** The catalogue: public concert listing, dates and seats, and the operators' catalogue RPCs. */
-export function createCatalogueModule(infra: Infra, onChange: (concertId: number) => Promise<void> = async () => {}): ModuleParts & { repository: SequelizeConcertRepository } {
+export function createConcertModule(infra: Infra, seats: Pick<SeatsModule, "statuses" | "gate" | "onCatalogueChange">): ModuleParts & { repository: SequelizeConcertRepository } {
   const repository = new SequelizeConcertRepository(infra.db);
   const cache = new RedisConcertInfoCache(infra.redis);
   const getConcert = new GetConcert(repository, cache, (hit) => infra.metrics.cacheLookup("concert_info", hit));
-  const seatStatuses = new RedisSeatStatusStore(infra.redis);
   // The cache goes first: UpdateConcert/AddSchedule must never leave stale concert info behind.
   const changed = async (concertId: number) => {
     await cache.invalidate(concertId);
-    await onChange(concertId);
+    await seats.onCatalogueChange(concertId);
   };
   const concert = createConcertHandler({
     listConcerts: new ListConcerts(repository),
     getConcert,
     listSchedules: new ListSchedules(repository, getConcert),
-    listSeats: new ListSeats(repository, seatStatuses, (hit) => infra.metrics.cacheLookup("seat_status", hit)),
+    listSeats: new ListSeats(repository, seats.statuses, seats.gate, (hit) => infra.metrics.cacheLookup("seat_status", hit)),
   });
   const admin = createCatalogueAdminHandler({
     createConcert: new CreateConcert(repository, changed),

@@ -17,7 +17,9 @@ export interface Schedule {
   availableSeats: number;
 }
 
-export type SeatStatus = "AVAILABLE" | "HELD" | "SOLD";
+import type { SeatStatus } from "../seats/seat.js";
+
+export type { SeatStatus };
 
 export interface Seat {
   id: number;

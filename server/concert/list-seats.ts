@@ -2,6 +2,7 @@ import type { Seat, SeatStatus } from "./concert.js";
 import { scheduleNotFound } from "./concert.errors.js";
 import type { ConcertRepository } from "./concert.repository.js";
 import type { SeatStatusStore } from "../seats/seat-status.store.js";
+import type { SeatReconciler } from "../seats/seat-hold.gate.js";
 
 type SeatLayout = Array<Omit<Seat, "status">>;
 
@@ -16,6 +17,7 @@ export class ListSeats {
   constructor(
     private readonly concerts: ConcertRepository,
     private readonly statuses: SeatStatusStore,
+    private readonly seats: SeatReconciler,
     private readonly onLookup: (hit: boolean) => void = () => {},
     private readonly maxLayouts = 200,
   ) {}
@@ -37,7 +39,7 @@ export class ListSeats {
     if (!complete) {
       fresh ??= await this.concerts.listSeats(input.scheduleId);
       const fromDb = new Map<number, SeatStatus>(fresh.map((s) => [s.number, s.status]));
-      if (status === undefined) await this.statuses.loadIfAbsent(input.scheduleId, fresh.map((s) => ({ number: s.number, status: s.status })));
+      if (status === undefined) await this.seats.reconcile(input.scheduleId);
       status = fromDb;
     }
     const seats = layout.map((s) => ({ ...s, status: status!.get(s.number)! }));

@@ -1,4 +1,6 @@
+import { availableParallelism } from "node:os";
 import { config as loadDotenv } from "dotenv";
+import { eventsOptionsFromEnv, type EventsOptions } from "./events.config.js";
 
 export type AppEnv = "local" | "development" | "production";
 
@@ -30,6 +32,10 @@ export interface Config {
   rateLimitBurst: number;
   /** Background workers (admission loop, hold sweeper, outbox relay) run in this process. */
   runWorkers: boolean;
+  /** Server processes sharing the port through node:cluster (WORKERS; default: the number of cores). */
+  workers: number;
+  /** Outbox relay and sales projection tunables (events.config.ts). */
+  events: EventsOptions;
 }
 
 export const DEV_AUTH_JWT_SECRET = "dev-only-auth-jwt-secret-change-me";
@@ -82,6 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`refusing to start: ${problems.join("; ")}`);
   }
   const cors = env.CORS_ORIGINS;
+  const kafkaTopicPrefix = env.KAFKA_TOPIC_PREFIX ?? "";
   return {
     appEnv,
     port: int(env, "PORT", 8080, 0, 65535),
@@ -91,7 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: env.REDIS_URL || "redis://127.0.0.1:6379",
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? "",
     kafkaBrokers: list(env.KAFKA_BROKERS ?? "127.0.0.1:9092"),
-    kafkaTopicPrefix: env.KAFKA_TOPIC_PREFIX ?? "",
+    kafkaTopicPrefix,
     authJwtSecret,
     queueTokenSecret,
     holdTtlSeconds: int(env, "HOLD_TTL_SECONDS", 300, 1, 86_400),
@@ -104,7 +111,14 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerSecond: int(env, "RATE_LIMIT_PER_SECOND", 50, 0, 1_000_000),
     rateLimitBurst: int(env, "RATE_LIMIT_BURST", 100, 1, 1_000_000),
     runWorkers: (env.RUN_WORKERS ?? "true") !== "false",
+    workers: int(env, "WORKERS", availableParallelism(), 1, 64),
+    events: eventsOptionsFromEnv(kafkaTopicPrefix, env),
   };
+}
+
+/** The log level before the configuration is read (start-up messages, configuration errors). */
+export function bootLogLevel(env: Env = process.env): string {
+  return env.LOG_LEVEL ?? "info";
 }
 
 /** Loads `.env` (if present) into process.env, never overriding what the environment already says. */

@@ -3,8 +3,8 @@ import type { RelayOptions } from "../outbox/outbox-relay.js";
 type Env = Record<string, string | undefined>;
 
 /**
- * Tunables of the relay and the sales projection, from the environment. They live here rather than in
- * server/config because only this module reads them; every one has a working default.
+ * Tunables of the relay and the sales projection, from the environment (Config.events); every one
+ * has a working default.
  *   SALES_PROJECTION_GROUP_ID   consumer group (default `${KAFKA_TOPIC_PREFIX}concert-sales-projection`)
  *   OUTBOX_RELAY_BATCH_SIZE     rows per round (default 500)
  *   OUTBOX_RELAY_POLL_MS        idle poll interval (default 200)

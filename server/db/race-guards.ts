@@ -1,7 +1,12 @@
 /**
- * Test-only switch for negative controls. With `off`, holds, payments and charges skip their
- * concurrency guards (Redis gate, conditional updates, row locks, the live-seat unique key, atomic
- * balance statements) so a test can show the race it otherwise prevents. Only reachable through
- * constructor options: no environment variable or RPC can turn it off in production.
+ * Test-only switch for negative controls. With `off`, the SQL adapters skip their concurrency guards
+ * (conditional updates, row locks, the live-seat unique key, atomic balance statements) so a test can
+ * show the race they otherwise prevent. Only tests pass it, as an adapter constructor option: no port,
+ * use case, environment variable or RPC can reach it, and production wiring never sets it.
  */
 export type RaceGuards = "on" | "off";
+
+export interface RaceGuardOptions {
+  /** Test only (see above). */
+  raceGuards?: RaceGuards;
+}

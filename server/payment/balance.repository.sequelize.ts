@@ -1,9 +1,13 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import type { RaceGuards } from "../db/race-guards.js";
+import type { RaceGuardOptions } from "../db/race-guards.js";
 import type { BalanceRepository } from "./balance.repository.js";
 
 export class SequelizeBalanceRepository implements BalanceRepository {
-  constructor(private readonly db: Sequelize) {}
+  private readonly guards;
+
+  constructor(private readonly db: Sequelize, opts: RaceGuardOptions = {}) {
+    this.guards = opts.raceGuards ?? "on";
+  }
 
   async get(userId: number): Promise<number> {
     const [row] = await this.db.query<{ balance: number | string }>("SELECT balance FROM balances WHERE user_id = ?", {
@@ -28,7 +32,8 @@ export class SequelizeBalanceRepository implements BalanceRepository {
     await this.db.query("INSERT IGNORE INTO balances (user_id, balance, updated_at) VALUES (?, 0, NOW(3))", { replacements: [userId], transaction: tx });
   }
 
-  async add(tx: Transaction, userId: number, amount: number, guards: RaceGuards = "on"): Promise<number> {
+  async add(tx: Transaction, userId: number, amount: number): Promise<number> {
+    const guards = this.guards;
     if (guards === "off") {
       // Negative control: read-modify-write, which loses updates under concurrency.
       const before = (await this.read(tx, userId)) ?? 0;
@@ -53,7 +58,8 @@ export class SequelizeBalanceRepository implements BalanceRepository {
     return (await this.read(tx, userId))!;
   }
 
-  async deduct(tx: Transaction, userId: number, amount: number, guards: RaceGuards = "on"): Promise<{ taken: boolean; balance: number }> {
+  async deduct(tx: Transaction, userId: number, amount: number): Promise<{ taken: boolean; balance: number }> {
+    const guards = this.guards;
     if (guards === "off") {
       const before = (await this.read(tx, userId)) ?? 0;
       if (before < amount) return { taken: false, balance: before };

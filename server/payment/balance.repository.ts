@@ -1,12 +1,11 @@
 import type { Transaction } from "sequelize";
-import type { RaceGuards } from "../db/race-guards.js";
 
 /** Port: prepaid balances and their ledger. Every change is a single atomic statement. */
 export interface BalanceRepository {
   get(userId: number): Promise<number>;
   /** Adds `amount` and returns the new balance (the row stays locked until `tx` ends). */
-  add(tx: Transaction, userId: number, amount: number, guards?: RaceGuards): Promise<number>;
+  add(tx: Transaction, userId: number, amount: number): Promise<number>;
   /** Takes `amount` only if the balance covers it; `taken` false means nothing changed. Returns the balance after. */
-  deduct(tx: Transaction, userId: number, amount: number, guards?: RaceGuards): Promise<{ taken: boolean; balance: number }>;
+  deduct(tx: Transaction, userId: number, amount: number): Promise<{ taken: boolean; balance: number }>;
   record(tx: Transaction, entry: { userId: number; delta: number; reason: "CHARGE" | "PAYMENT"; paymentId?: number }): Promise<void>;
 }

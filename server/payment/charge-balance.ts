@@ -1,6 +1,5 @@
 import { DomainError } from "../shared/domain-error.js";
 import type { OutboxWriter } from "../outbox/outbox-writer.js";
-import type { RaceGuards } from "../db/race-guards.js";
 import type { TransactionRunner } from "../db/transaction-runner.js";
 import type { BalanceRepository } from "./balance.repository.js";
 import type { IdempotencyStore } from "./idempotency.store.js";
@@ -19,7 +18,7 @@ export class ChargeBalance {
     private readonly balances: BalanceRepository,
     private readonly idempotency: IdempotencyStore,
     private readonly outbox: OutboxWriter,
-    private readonly opts: { raceGuards?: RaceGuards; clock?: () => Date } = {},
+    private readonly opts: { clock?: () => Date } = {},
   ) {}
 
   async execute(input: { userId: number; amount: number; idempotencyKey: string }): Promise<number> {
@@ -30,7 +29,7 @@ export class ChargeBalance {
     return this.tx.run(async (tx) => {
       const replay = await this.idempotency.claim(tx, input.userId, input.idempotencyKey, hash);
       if (replay !== undefined) return (JSON.parse(replay) as { balance: number }).balance;
-      const balance = await this.balances.add(tx, input.userId, input.amount, this.opts.raceGuards);
+      const balance = await this.balances.add(tx, input.userId, input.amount);
       await this.balances.record(tx, { userId: input.userId, delta: input.amount, reason: "CHARGE" });
       await this.outbox.append(tx, [balanceCharged(input.userId, input.amount, balance, (this.opts.clock ?? (() => new Date()))())]);
       await this.idempotency.complete(tx, input.userId, input.idempotencyKey, JSON.stringify({ balance }));

@@ -1,19 +1,17 @@
 import type { Logger } from "../shared/logger.js";
+import { afterCommit } from "../shared/after-commit.js";
 import type { OutboxWriter } from "../outbox/outbox-writer.js";
 import type { ActiveSessions } from "../queue/active-sessions.js";
-import type { RaceGuards } from "../db/race-guards.js";
 import type { Reservation } from "../reservation/reservation.js";
-import { assertLiveHoldOf, notHeld, reservationNotFound } from "../reservation/reservation.errors.js";
-import type { ReservationRepository } from "../reservation/reservation.repository.js";
 import type { SeatHoldGate } from "../seats/seat-hold.gate.js";
 import type { TransactionRunner } from "../db/transaction-runner.js";
 import type { BalanceRepository } from "./balance.repository.js";
 import type { IdempotencyStore } from "./idempotency.store.js";
 import type { Payment } from "./payment.js";
 import type { PaymentRepository } from "./payment.repository.js";
-import { insufficientBalance } from "./payment.errors.js";
+import type { PayableReservations } from "./payable-reservations.js";
+import { alreadyPaid, insufficientBalance } from "./payment.errors.js";
 import { paymentCompleted } from "./payment-events.js";
-import { reservationConfirmed } from "../reservation/reservation-events.js";
 import { requestHash } from "./request-hash.js";
 
 export interface PayResult {
@@ -23,7 +21,7 @@ export interface PayResult {
 
 export interface PayDeps {
   tx: TransactionRunner;
-  reservations: ReservationRepository;
+  reservations: PayableReservations;
   balances: BalanceRepository;
   payments: PaymentRepository;
   idempotency: IdempotencyStore;
@@ -31,8 +29,6 @@ export interface PayDeps {
   gate: SeatHoldGate;
   sessions: ActiveSessions;
   logger?: Logger;
-  /** Test-only negative control (see race-guards.ts). */
-  raceGuards?: RaceGuards;
   clock?: () => Date;
 }
 
@@ -55,24 +51,20 @@ export class Pay {
   constructor(private readonly d: PayDeps) {}
 
   async execute(input: { userId: number; reservationId: number; idempotencyKey: string }): Promise<PayResult> {
-    const guards = this.d.raceGuards ?? "on";
     const hash = requestHash("Pay", { reservationId: input.reservationId });
     const outcome = await this.d.tx.run(async (tx) => {
       const replay = await this.d.idempotency.claim(tx, input.userId, input.idempotencyKey, hash);
       if (replay !== undefined) return { replayed: true, result: decode(replay) };
       const now = (this.d.clock ?? (() => new Date()))();
-      const r = input.reservationId > 0 ? await this.d.reservations.lock(tx, input.reservationId, guards) : undefined;
-      if (!r) throw reservationNotFound(input.reservationId);
-      assertLiveHoldOf(r, input.userId, now);
-      const { taken, balance } = await this.d.balances.deduct(tx, input.userId, r.totalPrice, guards);
+      const r = await this.d.reservations.lockLiveHold(tx, input.reservationId, input.userId, now);
+      const { taken, balance } = await this.d.balances.deduct(tx, input.userId, r.totalPrice);
       if (!taken) throw insufficientBalance(balance, r.totalPrice);
-      const payment = await this.d.payments.insert(tx, { reservationId: r.id, userId: r.userId, amount: r.totalPrice, paidAt: now }, guards);
+      const payment = await this.d.payments.insert(tx, { reservationId: r.id, userId: r.userId, amount: r.totalPrice, paidAt: now });
       // Only reachable if the lock were bypassed: the unique key still refuses a second payment.
-      if (!payment) throw notHeld({ ...r, status: "CONFIRMED" });
-      await this.d.reservations.confirm(tx, r, now);
+      if (!payment) throw alreadyPaid(r.id);
+      const confirmed = await this.d.reservations.confirm(tx, r, payment);
       await this.d.balances.record(tx, { userId: r.userId, delta: -r.totalPrice, reason: "PAYMENT", paymentId: payment.id });
-      const confirmed: Reservation = { ...r, status: "CONFIRMED" };
-      await this.d.outbox.append(tx, [reservationConfirmed(confirmed, payment), paymentCompleted(payment, confirmed, balance)]);
+      await this.d.outbox.append(tx, [paymentCompleted(payment, confirmed, balance)]);
       const result = { payment, reservation: confirmed };
       await this.d.idempotency.complete(tx, input.userId, input.idempotencyKey, encode(result));
       return { replayed: false, result };
@@ -83,15 +75,11 @@ export class Pay {
 
   /** The sale is committed; Redis and the queue follow. Failures here must not turn a paid order into an error. */
   private async afterCommit(r: Reservation): Promise<void> {
-    try {
-      await this.d.gate.release(r.scheduleId, r.seatNumbers, r.userId, "SOLD");
-    } catch (err) {
-      this.d.logger?.warn({ err: (err as Error).message, reservationId: r.id }, "seats sold in the database, Redis not updated");
-    }
-    try {
-      await this.d.sessions.end(r.concertId, r.userId, "paid");
-    } catch (err) {
-      this.d.logger?.warn({ err: (err as Error).message, reservationId: r.id }, "paid, but the queue token could not be ended");
-    }
+    await afterCommit(this.d.logger, "seats sold in the database, Redis not updated", { reservationId: r.id }, () =>
+      this.d.gate.release(r.scheduleId, r.seatNumbers, r.userId, "SOLD"),
+    );
+    await afterCommit(this.d.logger, "paid, but the queue token could not be ended", { reservationId: r.id }, () =>
+      this.d.sessions.end(r.concertId, r.userId, "paid"),
+    );
   }
 }

@@ -1,14 +1,19 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { isDuplicateKey } from "../db/transaction-runner.sequelize.js";
 import { sqlTime } from "../db/sql-time.js";
-import type { RaceGuards } from "../db/race-guards.js";
+import type { RaceGuardOptions } from "../db/race-guards.js";
 import type { Payment } from "./payment.js";
 import type { PaymentRepository } from "./payment.repository.js";
 
 export class SequelizePaymentRepository implements PaymentRepository {
-  constructor(private readonly db: Sequelize) {}
+  private readonly guards;
 
-  async insert(tx: Transaction, p: Omit<Payment, "id">, guards: RaceGuards = "on"): Promise<Payment | undefined> {
+  constructor(private readonly db: Sequelize, opts: RaceGuardOptions = {}) {
+    this.guards = opts.raceGuards ?? "on";
+  }
+
+  async insert(tx: Transaction, p: Omit<Payment, "id">): Promise<Payment | undefined> {
+    const guards = this.guards;
     try {
       // With guards off (negative control), INSERT IGNORE lets a second payment of the same
       // reservation carry on instead of failing on the unique key.

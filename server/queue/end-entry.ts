@@ -1,6 +1,6 @@
 import type { Logger } from "../shared/logger.js";
 import type { AdmitFans } from "./admit-fans.js";
-import { EntryState } from "./lua/queue.scripts.js";
+import { EntryState } from "./entry-state.js";
 import { tokenExpired, type EndReason, type QueueEventSink } from "./queue-events.js";
 import type { QueueStore } from "./queue.store.js";
 

@@ -2,7 +2,7 @@ import { concertNotFound } from "../concert/concert.errors.js";
 import type { Logger } from "../shared/logger.js";
 import type { AdmitFans } from "./admit-fans.js";
 import type { ConcertLookup } from "./concert-lookup.js";
-import { EntryState } from "./lua/queue.scripts.js";
+import { EntryState } from "./entry-state.js";
 import { ticketOf, type Ticket } from "./queue-ticket.js";
 import { tokenExpired, tokenIssued, type QueueEventSink } from "./queue-events.js";
 import type { QueueTokenSigner } from "./queue-token.js";

@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { QueueState, QueueTicketSchema, type QueueTicket } from "../../gen/concert/v1/queue_pb.js";
-import { EntryState } from "./lua/queue.scripts.js";
+import { EntryState } from "./entry-state.js";
 import type { Ticket } from "./queue-ticket.js";
 
 const stateOf: Record<Ticket["state"], QueueState> = {

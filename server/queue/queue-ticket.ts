@@ -1,4 +1,4 @@
-import { EntryState } from "./lua/queue.scripts.js";
+import { EntryState } from "./entry-state.js";
 import type { EntryStatus } from "./queue.store.js";
 
 /** A fan's ticket as the API shows it (QueueTicket). */

@@ -1,15 +1,14 @@
 import type { Interceptor } from "@connectrpc/connect";
-import { kAuth, kQueueToken } from "../rpc/context-keys.js";
+import { kAuth, kQueueToken, kReplayCheck } from "../rpc/context-keys.js";
 import { idOf } from "../shared/ids.js";
 import type { ConcertLookup } from "./concert-lookup.js";
-import { EntryState } from "./lua/queue.scripts.js";
+import { EntryState } from "./entry-state.js";
 import {
   queueTokenExpired, queueTokenMissing, queueTokenOfAnotherConcert, queueTokenOfAnotherUser,
   queueTokenTampered, queueTokenUnknown, queueTokenWaiting,
 } from "./queue.errors.js";
 import type { QueueTokenSigner } from "./queue-token.js";
 import type { QueueStore } from "./queue.store.js";
-import type { ReplayCheck } from "./replay-check.js";
 import { signInFirst } from "../identity/identity.errors.js";
 
 type Message = Record<string, unknown>;
@@ -42,7 +41,7 @@ const NEEDS_ANY = new Set([
  * WAITING -> PERMISSION_DENIED. An ended token still passes for a request that only replays a stored
  * result (a retried Pay), so the retry gets its first answer as SPEC promises.
  */
-export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: QueueStore, lookup: ConcertLookup, replay?: ReplayCheck): Interceptor {
+export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: QueueStore, lookup: ConcertLookup): Interceptor {
   return (next) => async (req) => {
     const rpc = `${req.service.typeName}/${req.method.name}`;
     const concertOf = NEEDS_ACTIVE[rpc];
@@ -64,7 +63,8 @@ export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: Que
     if (status.state === EntryState.Unknown) throw queueTokenUnknown();
     if (concertOf !== undefined) {
       if (status.state === EntryState.Expired) {
-        const isReplay = !req.stream && replay ? await replay.isReplay(rpc, auth.userId, req.message) : false;
+        const replay = req.contextValues.get(kReplayCheck);
+        const isReplay = !req.stream && replay ? await replay() : false;
         if (!isReplay) throw queueTokenExpired();
       }
       if (status.state === EntryState.Waiting) throw queueTokenWaiting(status.position);

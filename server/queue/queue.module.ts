@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 import type { Infra, ModuleParts } from "../app/module.js";
 import type { ActiveSessions } from "./active-sessions.js";
 import { QueueActiveSessions } from "./active-sessions.end-entry.js";
@@ -14,28 +15,23 @@ import { KafkaQueueEventPublisher } from "./queue-events.publisher.kafka.js";
 import { registerQueueMetrics } from "./queue-metrics.js";
 import { QueueTokenSigner } from "./queue-token.js";
 import { createQueueTokenInterceptor } from "./queue-token.interceptor.js";
-import type { ReplayCheck } from "./replay-check.js";
 import { QueueWatchHub } from "./queue-watch.hub.js";
 import { createQueueHandler } from "./queue.handler.js";
-import { RedisQueueStore } from "./queue.store.redis.js";
+import { RedisQueueStore, type RedisQueueStoreOptions } from "./queue.store.redis.js";
+import type { QueueStore } from "./queue.store.js";
 import { RemoveFromQueue } from "./remove-from-queue.js";
 import { SetQueuePolicy } from "./set-queue-policy.js";
 
-/**
- * Test-only negative control (see test/queue/multi-process.test.ts): admission as separate commands
- * with a pause, proving the Lua step is what keeps ACTIVE <= max_active. Ignored in production.
- */
-const UNSAFE_ADMISSION_ENV = "QUEUE_UNSAFE_ADMISSION_GAP_MS_FOR_TESTS";
+export interface QueueModuleOptions {
+  /** Builds the store; tests substitute a subclass (test/support/unsafe-admission.queue-store.ts). */
+  store?: (redis: Redis, opts: RedisQueueStoreOptions) => QueueStore;
+}
 
 /** The waiting room (issue 3): QueueService, the queue-token check and the operators' queue RPCs. */
-export function createQueueModule(infra: Infra, opts: { replay?: ReplayCheck } = {}): ModuleParts & { sessions: ActiveSessions } {
+export function createQueueModule(infra: Infra, opts: QueueModuleOptions = {}): ModuleParts & { sessions: ActiveSessions } {
   const { config, logger } = infra;
-  const unsafeGap = config.appEnv !== "production" ? process.env[UNSAFE_ADMISSION_ENV] : undefined;
-  const store = new RedisQueueStore(infra.redis, {
-    activeTtlSeconds: config.queueActiveTtlSeconds,
-    defaultMaxActive: config.queueMaxActive,
-    unsafeAdmissionGapMs: unsafeGap ? Number(unsafeGap) : undefined,
-  });
+  const storeOptions = { activeTtlSeconds: config.queueActiveTtlSeconds, defaultMaxActive: config.queueMaxActive };
+  const store = (opts.store ?? ((redis, o) => new RedisQueueStore(redis, o)))(infra.redis, storeOptions);
   const signer = new QueueTokenSigner(config.queueTokenSecret);
   const lookup = new SequelizeConcertLookup(infra.db);
   const events = new KafkaQueueEventPublisher(infra.kafka, logger, { topicPrefix: config.kafkaTopicPrefix });
@@ -57,7 +53,7 @@ export function createQueueModule(infra: Infra, opts: { replay?: ReplayCheck } =
       setQueuePolicy: new SetQueuePolicy(store, lookup, admit, logger),
       removeFromQueue: new RemoveFromQueue(lookup, endEntry),
     }),
-    interceptors: [createQueueTokenInterceptor(signer, store, lookup, opts.replay)],
+    interceptors: [createQueueTokenInterceptor(signer, store, lookup)],
     workers: [new AdmissionWorker(store, admit, logger)],
     sessions: new QueueActiveSessions(endEntry),
     // Open WatchQueueStatus streams would otherwise hold the listener's graceful close for its whole grace period.

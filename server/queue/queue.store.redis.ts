@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { activeKey, concertQueueKeys, QUEUED_CONCERTS_KEY, type ConcertQueueKeys } from "./queue-keys.js";
-import { defineQueueScripts, EntryState, queueScript, QueueScriptFailure, runScript } from "./lua/queue.scripts.js";
+import { EntryState, QueueScriptFailure } from "./entry-state.js";
+import { defineQueueScripts, queueScript, runScript } from "./lua/queue.scripts.js";
 import type { AdmitResult, EnterResult, EntryStatus, LeaveResult, QueueStats, QueueStore, WaitingEntry } from "./queue.store.js";
 
 export interface RedisQueueStoreOptions {
@@ -10,21 +11,16 @@ export interface RedisQueueStoreOptions {
   rateWindowMs?: number;
   /** Most slots one admission step expires or fills. */
   batch?: number;
-  /**
-   * Test-only negative control: admission as a read, a pause and a separate write instead of one
-   * Lua script, to show that the atomic script is what keeps ACTIVE <= max_active across processes.
-   */
-  unsafeAdmissionGapMs?: number;
 }
 
 const num = (v: unknown) => Number(v);
 
 export class RedisQueueStore implements QueueStore {
   readonly rateWindowMs: number;
-  private readonly ttlMs: number;
+  protected readonly ttlMs: number;
   private readonly batch: number;
 
-  constructor(private readonly redis: Redis, private readonly opts: RedisQueueStoreOptions) {
+  constructor(protected readonly redis: Redis, protected readonly opts: RedisQueueStoreOptions) {
     defineQueueScripts(redis);
     this.rateWindowMs = opts.rateWindowMs ?? 60_000;
     this.ttlMs = opts.activeTtlSeconds * 1000;
@@ -46,7 +42,6 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async admit(concertId: number): Promise<AdmitResult> {
-    if (this.opts.unsafeAdmissionGapMs !== undefined) return this.admitUnsafe(concertId, this.opts.unsafeAdmissionGapMs);
     const k = concertQueueKeys(concertId);
     const r = (await runScript(this.redis, "queueAdmit",
       [k.waiting, k.activeExpiry, k.maxActive, k.admittedTotal, k.admissions, k.entries, k.entered, k.version, k.activeBase],
@@ -56,29 +51,6 @@ export class RedisQueueStore implements QueueStore {
       admitted.push({ userId: num(r[1][i]), entryId: num(r[1][i + 1]), expiresAtMs: num(r[1][i + 2]) });
     }
     return { expired: r[0].map(num), admitted, waiting: num(r[2]), active: num(r[3]) };
-  }
-
-  /** The race the Lua script prevents: count, pause, then pop and activate as separate commands. */
-  private async admitUnsafe(concertId: number, gapMs: number): Promise<AdmitResult> {
-    const k = concertQueueKeys(concertId);
-    const [max, active] = await Promise.all([this.redis.get(k.maxActive), this.redis.zcount(k.activeExpiry, Date.now(), "+inf")]);
-    const free = Number(max ?? this.opts.defaultMaxActive) - active;
-    await new Promise((r) => setTimeout(r, gapMs));
-    const admitted = [];
-    if (free > 0) {
-      const head = await this.redis.zpopmin(k.waiting, free);
-      const expiresAtMs = Date.now() + this.ttlMs;
-      for (let i = 0; i < head.length; i += 2) {
-        const userId = num(head[i]);
-        await this.redis.multi()
-          .set(activeKey(k, userId), head[i + 1], "PXAT", expiresAtMs)
-          .zadd(k.activeExpiry, expiresAtMs, userId)
-          .incr(k.version)
-          .exec();
-        admitted.push({ userId, entryId: num(head[i + 1]), expiresAtMs });
-      }
-    }
-    return { expired: [], admitted, waiting: await this.redis.zcard(k.waiting), active: active + admitted.length };
   }
 
   async leave(concertId: number, userId: number, entryId?: number): Promise<LeaveResult> {

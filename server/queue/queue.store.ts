@@ -1,4 +1,4 @@
-import type { EntryState } from "./lua/queue.scripts.js";
+import type { EntryState } from "./entry-state.js";
 
 export interface EnterResult {
   entryId: number;

@@ -1,16 +1,43 @@
 import { readFileSync } from "node:fs";
-import type { Redis } from "ioredis";
-
-/** A Lua script run with EVALSHA (falling back to EVAL); KEYS go through the client's keyPrefix. */
-export type LuaScript = (keys: string[], args: Array<string | number>) => Promise<unknown>;
+import type { ChainableCommander, Redis } from "ioredis";
 
 /**
- * Registers the script in `file` (next to the caller, see `new URL(..., import.meta.url)`) under a
- * module-unique command name. The key count is given per call, since it varies with the seats asked for.
+ * The one place that registers Lua scripts with Redis (as BullMQ does): each module lists its scripts
+ * in a registry beside them (`server/<module>/lua/<module>.scripts.ts`) and calls `defineLuaScripts`.
+ * Scripts run with EVALSHA (ioredis falls back to EVAL); KEYS go through the client's keyPrefix.
  */
-export function defineLuaScript(redis: Redis, name: string, file: URL): LuaScript {
-  const lua = readFileSync(file, "utf8");
-  const r = redis as unknown as Record<string, unknown>;
-  if (typeof r[name] !== "function") redis.defineCommand(name, { lua });
-  return (keys, args) => (r[name] as (...a: Array<string | number>) => Promise<unknown>).call(redis, keys.length, ...keys, ...args);
+export interface LuaScriptSpec {
+  /** File name, relative to the registry's folder. */
+  file: string;
+  /** Fixed number of KEYS, checked on every call; omitted when it varies (e.g. with the seats asked for). */
+  keys?: number;
+}
+
+/** Runs the script; `.queue` adds the same call to a pipeline instead (many calls, one round trip). */
+export interface LuaScript {
+  (keys: string[], args: Array<string | number>): Promise<unknown>;
+  queue(pipeline: ChainableCommander, keys: string[], args: Array<string | number>): void;
+}
+
+type Runner = (...keysAndArgs: Array<string | number>) => Promise<unknown>;
+
+/**
+ * Registers every script of a registry on the shared client under its name (names are
+ * module-qualified, since every module defines commands on the same client) and returns runners.
+ */
+export function defineLuaScripts<Name extends string>(redis: Redis, folder: URL, specs: Record<Name, LuaScriptSpec>): Record<Name, LuaScript> {
+  const commands = redis as unknown as Record<string, Runner>;
+  const out = {} as Record<Name, LuaScript>;
+  for (const name of Object.keys(specs) as Name[]) {
+    const spec = specs[name];
+    if (typeof commands[name] !== "function") redis.defineCommand(name, { lua: readFileSync(new URL(spec.file, folder), "utf8") });
+    const argv = (keys: string[], args: Array<string | number>) => {
+      if (spec.keys !== undefined && keys.length !== spec.keys) throw new Error(`${name} takes ${spec.keys} keys, got ${keys.length}`);
+      return [keys.length, ...keys, ...args];
+    };
+    const run = ((keys, args) => commands[name].call(redis, ...argv(keys, args))) as LuaScript;
+    run.queue = (pipeline, keys, args) => void (pipeline as unknown as Record<string, Runner>)[name].call(pipeline, ...argv(keys, args));
+    out[name] = run;
+  }
+  return out;
 }

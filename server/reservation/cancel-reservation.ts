@@ -1,4 +1,5 @@
 import type { Logger } from "../shared/logger.js";
+import { afterCommit } from "../shared/after-commit.js";
 import type { OutboxWriter } from "../outbox/outbox-writer.js";
 import type { Reservation } from "./reservation.js";
 import { assertLiveHoldOf, reservationNotFound } from "./reservation.errors.js";
@@ -29,11 +30,9 @@ export class CancelReservation {
       await this.outbox.append(tx, [reservationCancelled(r, now)]);
       return { ...r, status: "CANCELLED" as const };
     });
-    try {
-      await this.gate.release(cancelled.scheduleId, cancelled.seatNumbers, cancelled.userId, "AVAILABLE");
-    } catch (err) {
-      this.logger?.warn({ err: (err as Error).message, reservationId: cancelled.id }, "seats released in the database, Redis not updated");
-    }
+    await afterCommit(this.logger, "seats released in the database, Redis not updated", { reservationId: cancelled.id }, () =>
+      this.gate.release(cancelled.scheduleId, cancelled.seatNumbers, cancelled.userId, "AVAILABLE"),
+    );
     return cancelled;
   }
 }

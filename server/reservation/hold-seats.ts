@@ -1,7 +1,7 @@
 import { DomainError, isDomainError } from "../shared/domain-error.js";
 import type { Logger } from "../shared/logger.js";
+import { afterCommit } from "../shared/after-commit.js";
 import type { OutboxWriter } from "../outbox/outbox-writer.js";
-import type { RaceGuards } from "../db/race-guards.js";
 import { MAX_SEATS_PER_HOLD, type Reservation } from "./reservation.js";
 import { scheduleNotFound, seatsNotFound, seatsTaken } from "./reservation.errors.js";
 import { seatsHeld } from "./reservation-events.js";
@@ -12,8 +12,6 @@ import type { TransactionRunner } from "../db/transaction-runner.js";
 export interface HoldSeatsOptions {
   holdTtlSeconds: number;
   logger?: Logger;
-  /** Test-only negative control (see race-guards.ts). */
-  raceGuards?: RaceGuards;
   clock?: () => Date;
 }
 
@@ -23,7 +21,6 @@ export interface HoldSeatsOptions {
  * stale Redis can never sell a seat twice. When the two disagree, Redis is repaired from the database.
  */
 export class HoldSeats {
-  private readonly guards: RaceGuards;
   private readonly clock: () => Date;
 
   constructor(
@@ -33,7 +30,6 @@ export class HoldSeats {
     private readonly outbox: OutboxWriter,
     private readonly opts: HoldSeatsOptions,
   ) {
-    this.guards = opts.raceGuards ?? "on";
     this.clock = opts.clock ?? (() => new Date());
   }
 
@@ -48,10 +44,8 @@ export class HoldSeats {
     if (unknown.length > 0) throw seatsNotFound(input.scheduleId, unknown);
 
     const ttlMs = this.opts.holdTtlSeconds * 1000;
-    if (this.guards === "on") {
-      const refused = await this.gate.tryHold(input.scheduleId, seats, input.userId, ttlMs);
-      if (refused.length > 0) throw seatsTaken(refused);
-    }
+    const refused = await this.gate.tryHold(input.scheduleId, seats, input.userId, ttlMs);
+    if (refused.length > 0) throw seatsTaken(refused);
     const now = this.clock();
     const hold = {
       userId: input.userId,
@@ -64,18 +58,17 @@ export class HoldSeats {
     };
     try {
       return await this.tx.run(async (tx) => {
-        const r = await this.reservations.insertHold(tx, hold, this.guards);
+        const r = await this.reservations.insertHold(tx, hold);
         await this.outbox.append(tx, [seatsHeld(r, now)]);
         return r;
       });
     } catch (e) {
-      if (this.guards === "off") throw e;
       if (isDomainError(e) && e.code === "SEAT_TAKEN") {
         // Redis let us through but the database refused: the database wins and Redis is repaired.
-        const states = await this.reservations.seatStates(input.scheduleId, seats);
+        const states = await this.gate.seatStates(input.scheduleId, seats);
         await this.afterRedis(async () => {
           await this.gate.release(input.scheduleId, seats, input.userId, "keep");
-          await this.gate.repair(input.scheduleId, states, () => this.reservations.seatStates(input.scheduleId), this.clock());
+          await this.gate.reconcile(input.scheduleId, states);
         });
         throw seatsTaken(states.filter((s) => s.status !== "AVAILABLE").map((s) => s.number));
       }
@@ -85,11 +78,7 @@ export class HoldSeats {
   }
 
   /** Redis repairs are best effort: the database already decided, and the hold keys expire anyway. */
-  private async afterRedis(fn: () => Promise<void>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      this.opts.logger?.warn({ err: (err as Error).message }, "could not bring Redis in step with the database");
-    }
+  private afterRedis(fn: () => Promise<void>): Promise<void> {
+    return afterCommit(this.opts.logger, "could not bring Redis in step with the database", {}, fn);
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from "../shared/logger.js";
+import { afterCommit } from "../shared/after-commit.js";
 import type { OutboxWriter } from "../outbox/outbox-writer.js";
 import type { Reservation } from "./reservation.js";
 import { reservationExpired } from "./reservation-events.js";
@@ -40,11 +41,9 @@ export class ReleaseExpiredHolds {
 
   private async updateRedis(released: Reservation[]): Promise<void> {
     for (const r of released) {
-      try {
-        await this.gate.release(r.scheduleId, r.seatNumbers, r.userId, "AVAILABLE");
-      } catch (err) {
-        this.logger?.warn({ err: (err as Error).message, reservationId: r.id }, "hold expired in the database, Redis not updated");
-      }
+      await afterCommit(this.logger, "hold expired in the database, Redis not updated", { reservationId: r.id }, () =>
+        this.gate.release(r.scheduleId, r.seatNumbers, r.userId, "AVAILABLE"),
+      );
     }
   }
 }

@@ -1,7 +1,6 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { ReservationCancelledSchema, ReservationConfirmedSchema, ReservationExpiredSchema, SeatsHeldSchema } from "../../gen/concert/v1/events_pb.js";
 import { outboxEvent, type OutboxEvent } from "../outbox/outbox-event.js";
-import type { Payment } from "../payment/payment.js";
 import type { Reservation } from "./reservation.js";
 
 const common = (r: Reservation, now: Date) => ({
@@ -25,5 +24,5 @@ export const reservationExpired = (r: Reservation, now: Date): OutboxEvent =>
   outboxEvent("reservation-events", r.id, ReservationExpiredSchema, common(r, now));
 
 /** Written by Pay, in the payment's transaction. */
-export const reservationConfirmed = (r: Reservation, p: Payment): OutboxEvent =>
+export const reservationConfirmed = (r: Reservation, p: { id: number; paidAt: Date }): OutboxEvent =>
   outboxEvent("reservation-events", r.id, ReservationConfirmedSchema, { ...common(r, p.paidAt), paymentId: BigInt(p.id) });

@@ -1,6 +1,6 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import type { RaceGuards } from "../db/race-guards.js";
-import type { Reservation, ReservationStatus, SeatState, SeatStatus } from "./reservation.js";
+import type { RaceGuardOptions } from "../db/race-guards.js";
+import type { Reservation, ReservationStatus } from "./reservation.js";
 import type { NewHold, ReservationRepository, ScheduleSeats } from "./reservation.repository.js";
 import { seatsTaken } from "./reservation.errors.js";
 import { isDuplicateKey } from "../db/transaction-runner.sequelize.js";
@@ -35,7 +35,13 @@ export class SequelizeReservationRepository implements ReservationRepository {
   /** Seat layouts never change after AddSchedule, so they are memoised (bounded) per process. */
   private readonly layouts = new Map<number, ScheduleSeats>();
 
-  constructor(private readonly db: Sequelize, private readonly maxLayouts = 200) {}
+  private readonly maxLayouts: number;
+  private readonly guards;
+
+  constructor(private readonly db: Sequelize, opts: RaceGuardOptions & { maxLayouts?: number } = {}) {
+    this.maxLayouts = opts.maxLayouts ?? 200;
+    this.guards = opts.raceGuards ?? "on";
+  }
 
   async scheduleSeats(scheduleId: number): Promise<ScheduleSeats | undefined> {
     const known = this.layouts.get(scheduleId);
@@ -55,15 +61,8 @@ export class SequelizeReservationRepository implements ReservationRepository {
     return layout;
   }
 
-  async scheduleIdsOf(concertId: number): Promise<number[]> {
-    const rows = await this.db.query<{ id: number }>("SELECT id FROM schedules WHERE concert_id = ? ORDER BY id", {
-      replacements: [concertId],
-      type: QueryTypes.SELECT,
-    });
-    return rows.map((r) => Number(r.id));
-  }
-
-  async insertHold(tx: Transaction, h: NewHold, guards: RaceGuards = "on"): Promise<Reservation> {
+  async insertHold(tx: Transaction, h: NewHold): Promise<Reservation> {
+    const guards = this.guards;
     const seats = [...h.seatNumbers].sort((a, b) => a - b);
     if (guards === "off") {
       // Negative control: check-then-act with a plain read, as a naive implementation would.
@@ -115,21 +114,6 @@ export class SequelizeReservationRepository implements ReservationRepository {
     };
   }
 
-  async seatStates(scheduleId: number, numbers?: number[]): Promise<SeatState[]> {
-    const rows = await this.db.query<{ seat_number: number; status: SeatStatus; user_id: number | null; held_until: Date | null }>(
-      `SELECT s.seat_number, s.status, r.user_id, r.held_until
-       FROM seats s LEFT JOIN reservations r ON r.id = s.reservation_id AND s.status = 'HELD'
-       WHERE s.schedule_id = ?${numbers ? " AND s.seat_number IN (?)" : ""} ORDER BY s.seat_number`,
-      { replacements: numbers ? [scheduleId, numbers] : [scheduleId], type: QueryTypes.SELECT },
-    );
-    return rows.map((r) => ({
-      number: r.seat_number,
-      status: r.status,
-      holderId: r.user_id === null ? undefined : Number(r.user_id),
-      heldUntil: r.held_until === null ? undefined : new Date(r.held_until),
-    }));
-  }
-
   async find(id: number): Promise<Reservation | undefined> {
     const [row] = await this.db.query<ReservationRow>(`SELECT ${COLUMNS} FROM reservations WHERE id = ?`, {
       replacements: [id],
@@ -138,7 +122,8 @@ export class SequelizeReservationRepository implements ReservationRepository {
     return row ? (await this.withSeats([row]))[0] : undefined;
   }
 
-  async lock(tx: Transaction, id: number, guards: RaceGuards = "on"): Promise<Reservation | undefined> {
+  async lock(tx: Transaction, id: number): Promise<Reservation | undefined> {
+    const guards = this.guards;
     const [row] = await this.db.query<ReservationRow>(
       `SELECT ${COLUMNS} FROM reservations WHERE id = ?${guards === "on" ? " FOR UPDATE" : ""}`,
       { replacements: [id], type: QueryTypes.SELECT, transaction: tx },

@@ -1,6 +1,5 @@
 import type { Transaction } from "sequelize";
-import type { RaceGuards } from "../db/race-guards.js";
-import type { Reservation, SeatState } from "./reservation.js";
+import type { Reservation } from "./reservation.js";
 
 /** What a hold needs to know about a schedule: its concert and the price of each seat number. */
 export interface ScheduleSeats {
@@ -21,17 +20,14 @@ export interface NewHold {
 /** Port: reservations and the seats they hold, in the database (the final word on who holds what). */
 export interface ReservationRepository {
   scheduleSeats(scheduleId: number): Promise<ScheduleSeats | undefined>;
-  scheduleIdsOf(concertId: number): Promise<number[]>;
   /**
    * Inserts a HELD reservation and takes its seats, only if every seat is AVAILABLE; otherwise
    * throws SEAT_TAKEN (the caller's transaction then rolls back, so nothing is half-held).
    */
-  insertHold(tx: Transaction, hold: NewHold, guards?: RaceGuards): Promise<Reservation>;
-  /** Database view of seats (all of the schedule when `numbers` is omitted). */
-  seatStates(scheduleId: number, numbers?: number[]): Promise<SeatState[]>;
+  insertHold(tx: Transaction, hold: NewHold): Promise<Reservation>;
   find(id: number): Promise<Reservation | undefined>;
-  /** Reads and row-locks a reservation until the transaction ends (a plain read with guards off). */
-  lock(tx: Transaction, id: number, guards?: RaceGuards): Promise<Reservation | undefined>;
+  /** Reads and row-locks a reservation until the transaction ends. */
+  lock(tx: Transaction, id: number): Promise<Reservation | undefined>;
   listByUser(userId: number, limit: number, beforeId?: number): Promise<Reservation[]>;
   /** HELD -> CANCELLED or EXPIRED: seats back to AVAILABLE, the live-seat rows retired. */
   release(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void>;

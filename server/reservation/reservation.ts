@@ -14,14 +14,4 @@ export interface Reservation {
   createdAt: Date;
 }
 
-export type SeatStatus = "AVAILABLE" | "HELD" | "SOLD";
-
-/** A seat as the database sees it, with the holder of a live hold (for repairing Redis). */
-export interface SeatState {
-  number: number;
-  status: SeatStatus;
-  holderId?: number;
-  heldUntil?: Date;
-}
-
 export const MAX_SEATS_PER_HOLD = 4;

@@ -17,3 +17,11 @@ export interface QueueTokenContext {
 }
 
 export const kQueueToken = createContextKey<QueueTokenContext | undefined>(undefined, { description: "verified queue token" });
+
+/**
+ * Set by a module whose RPC can replay a stored result (Pay): asks, only when needed, whether this
+ * request merely replays one. The queue-token check lets such a request through with an ended token.
+ */
+export type ReplayCheck = () => Promise<boolean>;
+
+export const kReplayCheck = createContextKey<ReplayCheck | undefined>(undefined, { description: "stored-result replay check" });

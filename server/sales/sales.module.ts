@@ -5,13 +5,13 @@ import { SalesProjectionConsumer } from "./sales-projection.consumer.js";
 import { SequelizeSalesProjectionStore } from "./sales-projection.store.js";
 
 /** The sales projection: a Kafka consumer keeping counts in MySQL, and GetSalesStats reading them. */
-export function createSalesModule(infra: Infra, opts: { groupId: string }): ModuleParts & { consumer: SalesProjectionConsumer } {
+export function createSalesModule(infra: Infra): ModuleParts & { consumer: SalesProjectionConsumer } {
   const store = new SequelizeSalesProjectionStore(infra.db);
   const consumer = new SalesProjectionConsumer(
     infra.kafka,
     store,
     infra.logger,
-    { groupId: opts.groupId, topicPrefix: infra.config.kafkaTopicPrefix },
+    { groupId: infra.config.events.salesGroupId, topicPrefix: infra.config.kafkaTopicPrefix },
     infra.metrics.registry,
   );
   return { admin: createSalesAdminHandler(new GetSalesStats(store)), workers: [consumer], consumer };

@@ -1,20 +1,27 @@
 import type { Redis } from "ioredis";
-import { defineLuaScript, type LuaScript } from "../redis/lua-script.js";
+import type { LuaScript } from "../redis/lua-script.js";
+import { seatScripts } from "./lua/seats.scripts.js";
 import { seatHoldKey, seatStatusKey } from "./seat-keys.js";
 import type { SeatStatusStore } from "./seat-status.store.js";
-import type { SeatState } from "../reservation/reservation.js";
-import { HoldGateOutcome } from "./seat-hold.codes.js";
+import { HoldGateOutcome, type SeatState } from "./seat.js";
 import type { SeatHoldGate } from "./seat-hold.gate.js";
+import type { SeatStateSource } from "./seat-state.source.js";
 
 export class RedisSeatHoldGate implements SeatHoldGate {
   private readonly hold: LuaScript;
   private readonly releaseScript: LuaScript;
   private readonly repairScript: LuaScript;
 
-  constructor(private readonly redis: Redis, private readonly statuses: SeatStatusStore) {
-    this.hold = defineLuaScript(redis, "bookingHoldSeats", new URL("./lua/hold-seats.lua", import.meta.url));
-    this.releaseScript = defineLuaScript(redis, "bookingReleaseSeats", new URL("./lua/release-seats.lua", import.meta.url));
-    this.repairScript = defineLuaScript(redis, "bookingRepairSeats", new URL("./lua/repair-seats.lua", import.meta.url));
+  constructor(
+    private readonly redis: Redis,
+    private readonly statuses: SeatStatusStore,
+    private readonly source: SeatStateSource,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    const scripts = seatScripts(redis);
+    this.hold = scripts.seatsHold;
+    this.releaseScript = scripts.seatsRelease;
+    this.repairScript = scripts.seatsRepair;
   }
 
   private keys(scheduleId: number, seats: number[]): string[] {
@@ -31,11 +38,16 @@ export class RedisSeatHoldGate implements SeatHoldGate {
     await this.releaseScript(this.keys(scheduleId, seats), [holderId, status === "keep" ? "" : status, ...seats]);
   }
 
-  async repair(scheduleId: number, states: SeatState[], allSeats: () => Promise<SeatState[]>, now: Date): Promise<void> {
+  seatStates(scheduleId: number, seatNumbers: number[]): Promise<SeatState[]> {
+    return this.source.seatStates(scheduleId, seatNumbers);
+  }
+
+  async reconcile(scheduleId: number, states: SeatState[] = []): Promise<void> {
+    const now = this.clock();
     let todo = states;
-    if ((await this.redis.exists(seatStatusKey(scheduleId))) === 0) {
-      // Redis lost this schedule (flushed or evicted): rebuild the hash and every live hold key.
-      const all = await allSeats();
+    if (!(await this.statuses.has(scheduleId))) {
+      // Redis lost this schedule (flushed or evicted) or never had it: rebuild the hash and every live hold key.
+      const all = await this.source.seatStates(scheduleId);
       await this.statuses.loadIfAbsent(scheduleId, all.map((s) => ({ number: s.number, status: s.status })));
       const asked = new Set(states.map((s) => s.number));
       todo = [...states, ...all.filter((s) => s.status === "HELD" && !asked.has(s.number))];

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
-import type { SeatStatus } from "../concert/concert.js";
-import { defineLuaScript, type LuaScript } from "../redis/lua-script.js";
+import type { SeatStatus } from "./seat.js";
+import type { LuaScript } from "../redis/lua-script.js";
+import { seatScripts } from "./lua/seats.scripts.js";
 import { seatHoldKeyBase, seatStatusKey } from "./seat-keys.js";
 import type { SeatStatusStore } from "./seat-status.store.js";
 
@@ -9,7 +10,7 @@ const STATUSES = new Set<string>(["AVAILABLE", "HELD", "SOLD"]);
 export class RedisSeatStatusStore implements SeatStatusStore {
   private readonly load: LuaScript;
   constructor(private readonly redis: Redis) {
-    this.load = defineLuaScript(redis, "concertLoadSeatStatus", new URL("./lua/load-seat-status.lua", import.meta.url));
+    this.load = seatScripts(redis).seatsLoadStatus;
   }
 
   async read(scheduleId: number): Promise<Map<number, SeatStatus> | undefined> {

@@ -1,4 +1,4 @@
-import type { SeatStatus } from "../concert/concert.js";
+import type { SeatStatus } from "./seat.js";
 
 /** Port: the fast copy of seat statuses (Redis seat-status hash); the database stays the source of truth. */
 export interface SeatStatusStore {

@@ -3,7 +3,7 @@ import { pino, type Logger } from "pino";
 export type { Logger };
 
 /** Structured JSON logs on stdout (one object a line), as log shippers expect. */
-export function createLogger(level = process.env.LOG_LEVEL ?? "info"): Logger {
+export function createLogger(level = "info"): Logger {
   return pino({
     level,
     base: { service: "concert-server", pid: process.pid },

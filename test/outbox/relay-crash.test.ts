@@ -35,7 +35,7 @@ describe("relay process killed in the middle of a batch (npm run relay)", () => 
     consumer.start();
 
     const env = { DATABASE_URL: h.config.databaseUrl, KAFKA_BROKERS: h.config.kafkaBrokers.join(","), KAFKA_TOPIC_PREFIX: h.config.kafkaTopicPrefix, OUTBOX_RELAY_BATCH_SIZE: "10" };
-    const first = new RelayProcess({ ...env, OUTBOX_RELAY_TEST_AFTER_SEND_DELAY_MS: "60000" });
+    const first = new RelayProcess(env, ["test/outbox/support/slow-relay-main.ts", "60000"]);
     children.push(first);
     const acked = await first.waitForLog("batch acked by kafka, not yet marked sent");
     const crashed = await first.kill("SIGKILL");

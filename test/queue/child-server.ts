@@ -24,9 +24,9 @@ export interface ChildServer {
  * A second server process (`npx tsx server/main.ts`, as in production) sharing the database and
  * Redis key space of an in-process test server.
  */
-export async function startChildServer(shared: Config, extraEnv: Record<string, string> = {}): Promise<ChildServer> {
+export async function startChildServer(shared: Config, extraEnv: Record<string, string> = {}, entry: string[] = ["server/main.ts"]): Promise<ChildServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn("npx", ["tsx", "server/main.ts"], {
+  const child: ChildProcess = spawn("npx", ["tsx", ...entry], {
     cwd: process.cwd(),
     env: {
       ...process.env,

@@ -3,8 +3,8 @@ import { QueueState } from "../../gen/concert/v1/queue_pb.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { startChildServer, type ChildServer } from "./child-server.js";
 import { adminClient, issue, leave, newConcert, setMaxActive, statusOf } from "./queue-helpers.js";
+import { UnsafeAdmissionQueueStore } from "../support/unsafe-admission.queue-store.js";
 
-const UNSAFE = "QUEUE_UNSAFE_ADMISSION_GAP_MS_FOR_TESTS";
 const USERS = Array.from({ length: 10 }, (_, i) => 500 + i);
 const ROUNDS = 12;
 
@@ -14,7 +14,6 @@ afterEach(async () => {
   await b?.stop();
   await a?.close();
   a = b = undefined;
-  delete process.env[UNSAFE];
 });
 
 /**
@@ -23,9 +22,10 @@ afterEach(async () => {
  * run), then re-enter at the back. A sampler reads the number ACTIVE all along.
  */
 async function churn(unsafeGapMs?: number): Promise<{ maxActive: number; admitted: bigint }> {
-  if (unsafeGapMs !== undefined) process.env[UNSAFE] = String(unsafeGapMs);
-  a = await startTestServer();
-  b = await startChildServer(a.config, unsafeGapMs !== undefined ? { [UNSAFE]: String(unsafeGapMs) } : {});
+  // The negative control swaps the store for a test-only subclass in both processes (no switch in production code).
+  const unsafe = unsafeGapMs !== undefined;
+  a = await startTestServer({}, {}, unsafe ? { queue: { store: (redis, o) => new UnsafeAdmissionQueueStore(redis, o, unsafeGapMs) } } : {});
+  b = await startChildServer(a.config, {}, unsafe ? ["test/support/unsafe-admission-main.ts", String(unsafeGapMs)] : undefined);
   const urls = [a.url, b.url];
   const { concertId } = await newConcert(a.url);
   await setMaxActive(b.url, concertId, 2);

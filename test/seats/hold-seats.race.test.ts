@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HoldSeats } from "../../server/reservation/hold-seats.js";
-import type { SeatHoldGate } from "../../server/seats/seat-hold.gate.js";
+import { OpenSeatHoldGate } from "../support/open-seat-gate.js";
 import { SequelizeTransactionRunner } from "../../server/db/transaction-runner.sequelize.js";
 import { SequelizeOutboxWriter } from "../../server/outbox/outbox-writer.js";
 import { createBookingHarness, outcomes, type BookingHarness } from "../support/booking-harness.js";
@@ -47,7 +47,7 @@ describe("HoldSeats under contention (real MySQL + Redis)", () => {
 
   it("the database alone (a Redis gate that lets everyone through) still lets exactly one win", async () => {
     const { scheduleId } = await h.seedSchedule();
-    const openGate: SeatHoldGate = { tryHold: async () => [], release: async () => {}, repair: async () => {} };
+    const openGate = new OpenSeatHoldGate(h.seats);
     const hold = new HoldSeats(new SequelizeTransactionRunner(h.db), h.reservations, openGate, new SequelizeOutboxWriter(h.db), { holdTtlSeconds: 300 });
     const r = await outcomes(users.map((userId) => () => hold.execute({ userId, scheduleId, seatNumbers: [3, 4] })));
     expect(r.codes).toEqual({ OK: 1, SEAT_TAKEN: 199 });
@@ -119,7 +119,7 @@ describe("HoldSeats under contention (real MySQL + Redis)", () => {
 
       // Redis agrees with the database again: the status hash was rebuilt and hold keys restored.
       const statuses = await h.seatStatuses.read(scheduleId);
-      const db = await h.reservations.seatStates(scheduleId);
+      const db = await h.seats.seatStates(scheduleId);
       expect(statuses).toBeDefined();
       expect(db.map((s) => [s.number, statuses!.get(s.number)])).toEqual(db.map((s) => [s.number, s.status]));
       // A repeat of wave 1's winners' seats is now refused by Redis alone, before the database.

@@ -14,6 +14,9 @@ import { HoldSeats } from "../../server/reservation/hold-seats.js";
 import { CancelReservation } from "../../server/reservation/cancel-reservation.js";
 import { ReleaseExpiredHolds } from "../../server/reservation/release-expired-holds.js";
 import { SequelizeBalanceRepository } from "../../server/payment/balance.repository.sequelize.js";
+import { SequelizeSeatStates } from "../../server/seats/seat-states.sequelize.js";
+import { ReservationsForPayment } from "../../server/reservation/reservations-for-payment.js";
+import { OpenSeatHoldGate } from "./open-seat-gate.js";
 import { SequelizeIdempotencyStore } from "../../server/payment/idempotency.store.sequelize.js";
 import { SequelizePaymentRepository } from "../../server/payment/payment.repository.sequelize.js";
 import { ChargeBalance } from "../../server/payment/charge-balance.js";
@@ -39,20 +42,36 @@ export async function createBookingHarness(opts: { holdTtlSeconds?: number; pool
   const tx = new SequelizeTransactionRunner(db);
   const reservations = new SequelizeReservationRepository(db);
   const seatStatuses = new RedisSeatStatusStore(redis);
-  const gate = new RedisSeatHoldGate(redis, seatStatuses);
+  const seats = new SequelizeSeatStates(db);
+  const gate = new RedisSeatHoldGate(redis, seatStatuses, seats);
   const balances = new SequelizeBalanceRepository(db);
   const idempotency = new SequelizeIdempotencyStore(db);
   const ended: Array<{ concertId: number; userId: number }> = [];
   const sessions: ActiveSessions = { end: async (concertId, userId) => void ended.push({ concertId, userId }) };
   const holdTtlSeconds = opts.holdTtlSeconds ?? 300;
 
-  const useCases = (raceGuards: RaceGuards = "on") => ({
-    hold: new HoldSeats(tx, reservations, gate, outbox, { holdTtlSeconds, raceGuards }),
-    cancel: new CancelReservation(tx, reservations, gate, outbox),
-    release: new ReleaseExpiredHolds(tx, reservations, gate, outbox),
-    charge: new ChargeBalance(tx, balances, idempotency, outbox, { raceGuards }),
-    pay: new Pay({ tx, reservations, balances, payments: new SequelizePaymentRepository(db), idempotency, outbox, gate, sessions, raceGuards }),
-  });
+  const useCases = (raceGuards: RaceGuards = "on") => {
+    // Negative controls: the SQL adapters built with their guards off, and (for holds) a Redis gate that lets everyone through.
+    const off = raceGuards === "off";
+    const held = off ? new SequelizeReservationRepository(db, { raceGuards }) : reservations;
+    const money = off ? new SequelizeBalanceRepository(db, { raceGuards }) : balances;
+    return {
+      hold: new HoldSeats(tx, held, off ? new OpenSeatHoldGate(seats) : gate, outbox, { holdTtlSeconds }),
+      cancel: new CancelReservation(tx, reservations, gate, outbox),
+      release: new ReleaseExpiredHolds(tx, reservations, gate, outbox),
+      charge: new ChargeBalance(tx, money, idempotency, outbox),
+      pay: new Pay({
+        tx,
+        reservations: new ReservationsForPayment(held, outbox),
+        balances: money,
+        payments: new SequelizePaymentRepository(db, { raceGuards }),
+        idempotency,
+        outbox,
+        gate,
+        sessions,
+      }),
+    };
+  };
 
   const query = <T extends object>(sql: string, replacements: unknown[] = []) =>
     db.query<T>(sql, { replacements, type: QueryTypes.SELECT });
@@ -63,6 +82,7 @@ export async function createBookingHarness(opts: { holdTtlSeconds?: number; pool
     prefix,
     gate,
     seatStatuses,
+    seats,
     reservations,
     balances,
     ended,

@@ -1,5 +1,5 @@
 import type { Config } from "../../server/config/config.js";
-import { build, type App } from "../../server/server.js";
+import { build, type App, type BuildOptions } from "../../server/server.js";
 import { createTestDatabase } from "./database.js";
 import { testConfig } from "./env.js";
 
@@ -16,10 +16,10 @@ export interface TestServer {
  * A real server on a free port, against the real MySQL (a fresh database), Redis (its own key
  * prefix) and Kafka (its own topic prefix). Pass `databaseUrl` to share a database between servers.
  */
-export async function startTestServer(overrides: Partial<Config> = {}, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, env: Record<string, string> = {}, opts: BuildOptions = {}): Promise<TestServer> {
   const owned = overrides.databaseUrl ? undefined : await createTestDatabase();
   const config = testConfig({ ...overrides, databaseUrl: overrides.databaseUrl ?? owned!.url }, env);
-  const app = await build(config);
+  const app = await build(config, opts);
   const { port, url } = await app.listen(0, "127.0.0.1");
   return {
     app,

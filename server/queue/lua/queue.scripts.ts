@@ -1,20 +1,7 @@
-import { readFileSync } from "node:fs";
 import type { Redis, ChainableCommander } from "ioredis";
+import { defineLuaScripts, type LuaScript } from "../../redis/lua-script.js";
 
-/** Failure codes the Lua scripts return in place of a result (one enum for the module). */
-export enum QueueScriptFailure {
-  /** The user has no current entry, or not the one the caller's token names. */
-  NoSuchEntry = -1,
-}
-
-/** State codes the scripts use for an entry. */
-export enum EntryState {
-  Unknown = 0,
-  Waiting = 1,
-  Active = 2,
-  Expired = 3,
-}
-
+/** The waiting room's scripts (KEYS/ARGV are documented in each file's header). */
 const SCRIPTS = {
   queueEnter: { file: "enter.lua", keys: 7 },
   queueAdmit: { file: "admit.lua", keys: 9 },
@@ -25,25 +12,21 @@ const SCRIPTS = {
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
-type Runner = (...keysAndArgs: Array<string | number>) => Promise<unknown>;
 
-/**
- * Registers the scripts on the shared client (EVALSHA with EVAL fallback; ioredis prefixes KEYS).
- * Names are module-qualified because other modules define commands on the same client.
- */
-export function defineQueueScripts(redis: Redis): void {
-  for (const [name, s] of Object.entries(SCRIPTS)) {
-    if ((redis as unknown as Record<string, unknown>)[name]) continue;
-    const lua = readFileSync(new URL(`./${s.file}`, import.meta.url), "utf8");
-    redis.defineCommand(name, { numberOfKeys: s.keys, lua });
-  }
+const registered = new WeakMap<Redis, Record<ScriptName, LuaScript>>();
+
+/** Registers the queue scripts on the shared client (once per client). */
+export function defineQueueScripts(redis: Redis): Record<ScriptName, LuaScript> {
+  let scripts = registered.get(redis);
+  if (!scripts) registered.set(redis, (scripts = defineLuaScripts(redis, new URL("./", import.meta.url), SCRIPTS)));
+  return scripts;
 }
 
 export function runScript(redis: Redis, name: ScriptName, keys: string[], args: Array<string | number>): Promise<unknown> {
-  if (keys.length !== SCRIPTS[name].keys) throw new Error(`${name} takes ${SCRIPTS[name].keys} keys, got ${keys.length}`);
-  return ((redis as unknown as Record<string, Runner>)[name]).call(redis, ...keys, ...args);
+  return defineQueueScripts(redis)[name](keys, args);
 }
 
 export function queueScript(pipeline: ChainableCommander, name: ScriptName, keys: string[], args: Array<string | number>): void {
-  ((pipeline as unknown as Record<string, Runner>)[name]).call(pipeline, ...keys, ...args);
+  // A pipeline carries the scripts of the client it came from.
+  defineQueueScripts((pipeline as unknown as { redis: Redis }).redis)[name].queue(pipeline, keys, args);
 }

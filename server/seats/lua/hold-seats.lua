@@ -5,7 +5,7 @@
 -- ARGV[1]        holder (user id), stored as the hold keys' value
 -- ARGV[2]        hold TTL in milliseconds
 -- ARGV[3..n+2]   seat numbers, in the order of KEYS[2..n+1]
--- Returns {HoldGateOutcome.ALL_HELD} or {HoldGateOutcome.SEAT_TAKEN, seat, ...} (seat-hold.codes.ts).
+-- Returns {HoldGateOutcome.ALL_HELD} or {HoldGateOutcome.SEAT_TAKEN, seat, ...} (seat.ts).
 local hash = redis.call('EXISTS', KEYS[1]) == 1
 local taken = {}
 for i = 2, #KEYS do

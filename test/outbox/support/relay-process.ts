@@ -10,8 +10,8 @@ export class RelayProcess {
   private waiters: Array<() => void> = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/outbox/relay-main.ts")], {
+  constructor(env: Record<string, string>, [entry, ...args]: string[] = ["server/outbox/relay-main.ts"]) {
+    this.child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, entry), ...args], {
       cwd: ROOT,
       env: { ...process.env, APP_ENV: "local", LOG_LEVEL: "info", ...env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,13 @@
+import type { Transaction } from "sequelize";
+import type { Reservation } from "../reservation/reservation.js";
+
+/** Port: what Pay needs of reservations; the reservation module implements it (reservation/reservations-for-payment.ts). */
+export interface PayableReservations {
+  /**
+   * Reads and row-locks the reservation in `tx` (ordering Pay against Cancel, the sweeper and other
+   * Pays) and checks it is the user's live hold; throws the SPEC error otherwise.
+   */
+  lockLiveHold(tx: Transaction, reservationId: number, userId: number, now: Date): Promise<Reservation>;
+  /** HELD -> CONFIRMED, its seats SOLD, and ReservationConfirmed in the outbox, all in `tx`. */
+  confirm(tx: Transaction, r: Reservation, payment: { id: number; paidAt: Date }): Promise<Reservation>;
+}

@@ -1,0 +1,8 @@
+import type { SeatState } from "./seat.js";
+
+/** Port: the database's view of seats, which Redis is brought in step with. */
+export interface SeatStateSource {
+  /** All seats of the schedule, or only `numbers`, in seat order. */
+  seatStates(scheduleId: number, numbers?: number[]): Promise<SeatState[]>;
+  scheduleIdsOf(concertId: number): Promise<number[]>;
+}

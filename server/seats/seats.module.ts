@@ -1,0 +1,29 @@
+import type { Infra } from "../app/module.js";
+import { afterCommit } from "../shared/after-commit.js";
+import { RedisSeatHoldGate } from "./seat-hold.gate.redis.js";
+import type { SeatHoldGate } from "./seat-hold.gate.js";
+import { SequelizeSeatStates } from "./seat-states.sequelize.js";
+import { RedisSeatStatusStore } from "./seat-status.store.redis.js";
+import type { SeatStatusStore } from "./seat-status.store.js";
+
+export interface SeatsModule {
+  statuses: SeatStatusStore;
+  gate: SeatHoldGate;
+  /** New schedules get their seat-status hash at once, so the hold gate keeps it in step from the first sale. */
+  onCatalogueChange(concertId: number): Promise<void>;
+}
+
+/** Seat state in Redis (status hash, hold keys, their scripts) kept in step with the database. */
+export function createSeatsModule(infra: Infra): SeatsModule {
+  const source = new SequelizeSeatStates(infra.db);
+  const statuses = new RedisSeatStatusStore(infra.redis);
+  const gate = new RedisSeatHoldGate(infra.redis, statuses, source);
+  return {
+    statuses,
+    gate,
+    onCatalogueChange: (concertId) =>
+      afterCommit(infra.logger, "could not preload seat statuses; ListSeats will load them", { concertId }, async () => {
+        for (const scheduleId of await source.scheduleIdsOf(concertId)) await gate.reconcile(scheduleId);
+      }),
+  };
+}
