@@ -1,5 +1,6 @@
 import { SignJWT } from "jose";
 import { DEV_AUTH_JWT_SECRET } from "../../server/config/config.js";
+import { cliConfig, type CliConfig } from "../config.js";
 import { CliError } from "./cli-error.js";
 
 export interface MintedToken {
@@ -18,13 +19,13 @@ export interface MintedToken {
  */
 export async function mintToken(
   input: { userId: bigint; admin: boolean; ttlSeconds: number },
-  env: Record<string, string | undefined> = process.env,
+  config: Pick<CliConfig, "appEnv" | "authJwtSecret"> = cliConfig(),
   now = new Date(),
 ): Promise<MintedToken> {
-  if ((env.APP_ENV ?? "local") === "production") {
+  if (config.appEnv === "production") {
     throw new CliError("refusing to mint a token with APP_ENV=production: get an operator token from your identity provider instead");
   }
-  const secret = env.AUTH_JWT_SECRET || DEV_AUTH_JWT_SECRET;
+  const secret = config.authJwtSecret || DEV_AUTH_JWT_SECRET;
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + input.ttlSeconds;
   const token = await new SignJWT(input.admin ? { role: "admin" } : {})
@@ -33,5 +34,5 @@ export async function mintToken(
     .setIssuedAt(iat)
     .setExpirationTime(exp)
     .sign(new TextEncoder().encode(secret));
-  return { token, sub: input.userId.toString(), admin: input.admin, expiresAt: new Date(exp * 1000), devSecret: !env.AUTH_JWT_SECRET };
+  return { token, sub: input.userId.toString(), admin: input.admin, expiresAt: new Date(exp * 1000), devSecret: !config.authJwtSecret };
 }

@@ -1,5 +1,6 @@
 import type { Worker } from "../app/module.js";
 import type { Logger } from "../shared/logger.js";
+import { Ticker } from "../shared/ticker.js";
 import type { AdmitFans } from "./admit-fans.js";
 import type { QueueStore } from "./queue.store.js";
 
@@ -10,28 +11,19 @@ import type { QueueStore } from "./queue.store.js";
  */
 export class AdmissionWorker implements Worker {
   readonly name = "queue-admission";
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly ticker: Ticker;
 
   constructor(
     private readonly store: QueueStore,
     private readonly admit: AdmitFans,
     private readonly logger: Logger,
-    private readonly intervalMs = 200,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule();
+    intervalMs = 200,
+  ) {
+    this.ticker = new Ticker(() => this.tick(), intervalMs);
   }
 
-  private schedule() {
-    if (this.stopped) return;
-    // The next tick is timed from the end of this one, so a slow Redis never piles ticks up.
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => this.schedule());
-    }, this.intervalMs);
+  start(): void {
+    this.ticker.start();
   }
 
   async tick(): Promise<void> {
@@ -45,9 +37,7 @@ export class AdmissionWorker implements Worker {
     }
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.ticker.stop();
   }
 }

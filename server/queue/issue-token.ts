@@ -23,7 +23,7 @@ export class IssueToken {
     private readonly logger: Logger,
   ) {}
 
-  async execute(userId: number, concertId: number): Promise<Ticket> {
+  async execute(concertId: number, userId: number): Promise<Ticket> {
     if (!(await this.concerts.concertExists(concertId))) throw concertNotFound(concertId);
     const e = await this.store.enter(concertId, userId);
     await this.store.markQueued(concertId);

@@ -1,4 +1,5 @@
-import type { Kafka, Producer } from "kafkajs";
+import type { Kafka } from "kafkajs";
+import { KafkaProducer, kafkaMessageOf } from "../kafka/kafka-producer.js";
 import type { Logger } from "../shared/logger.js";
 import type { OutboxEvent } from "../outbox/outbox-event.js";
 import type { QueueEventSink } from "./queue-events.js";
@@ -18,8 +19,7 @@ export interface KafkaQueueEventOptions {
 export class KafkaQueueEventPublisher implements QueueEventSink {
   private buffer: OutboxEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private producer: Producer | undefined;
-  private connecting: Promise<Producer> | undefined;
+  private readonly producer: KafkaProducer;
   private flushing: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly lingerMs: number;
@@ -28,6 +28,7 @@ export class KafkaQueueEventPublisher implements QueueEventSink {
   constructor(private readonly kafka: Kafka, private readonly logger: Logger, private readonly opts: KafkaQueueEventOptions) {
     this.lingerMs = opts.lingerMs ?? 100;
     this.maxBuffered = opts.maxBuffered ?? 10_000;
+    this.producer = new KafkaProducer(kafka, { allowAutoTopicCreation: true }, () => this.ensureTopic());
   }
 
   publish(events: OutboxEvent[]): void {
@@ -35,18 +36,6 @@ export class KafkaQueueEventPublisher implements QueueEventSink {
     this.buffer.push(...events);
     if (this.buffer.length > this.maxBuffered) this.buffer.splice(0, this.buffer.length - this.maxBuffered);
     if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.lingerMs);
-  }
-
-  private async connected(): Promise<Producer> {
-    if (this.producer) return this.producer;
-    this.connecting ??= (async () => {
-      await this.ensureTopic();
-      const p = this.kafka.producer({ allowAutoTopicCreation: true });
-      await p.connect();
-      this.producer = p;
-      return p;
-    })().finally(() => (this.connecting = undefined));
-    return this.connecting;
   }
 
   private get topic() {
@@ -77,15 +66,7 @@ export class KafkaQueueEventPublisher implements QueueEventSink {
       const batch = this.buffer.splice(0, this.buffer.length);
       if (batch.length === 0) return;
       try {
-        const producer = await this.connected();
-        await producer.send({
-          topic: this.topic,
-          messages: batch.map((e) => ({
-            key: e.key,
-            value: e.payload,
-            headers: { "event-id": e.eventId, "event-type": e.type, "content-type": "application/json" },
-          })),
-        });
+        await this.producer.sendBatch({ topicMessages: [{ topic: this.topic, messages: batch.map(kafkaMessageOf) }] });
       } catch (err) {
         // Keep the batch for a later try (bounded: the oldest go first when Kafka stays away).
         this.logger.warn({ err: (err as Error).message, pending: batch.length }, "queue-events not sent yet; retrying");
@@ -102,6 +83,6 @@ export class KafkaQueueEventPublisher implements QueueEventSink {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.race([this.flush(), new Promise((r) => setTimeout(r, 5_000).unref())]);
-    await this.producer?.disconnect().catch(() => {});
+    await this.producer.close();
   }
 }

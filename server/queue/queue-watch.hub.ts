@@ -1,4 +1,5 @@
 import type { Logger } from "../shared/logger.js";
+import { Ticker } from "../shared/ticker.js";
 import { isFinal, ticketOf, type Ticket } from "./queue-ticket.js";
 import type { QueueTokenClaims } from "./queue-token.js";
 import type { QueueStore } from "./queue.store.js";
@@ -22,15 +23,17 @@ const same = (a: Ticket, b: Ticket) =>
 export class QueueWatchHub {
   private readonly byConcert = new Map<number, Set<Watcher>>();
   private readonly seen = new Map<number, string>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly ticker: Ticker;
   private closed = false;
 
   constructor(
     private readonly store: QueueStore,
     private readonly activeTtlSeconds: number,
     private readonly logger: Logger,
-    private readonly intervalMs = 200,
-  ) {}
+    intervalMs = 200,
+  ) {
+    this.ticker = new Ticker(() => this.tick(), intervalMs);
+  }
 
   private ticket(w: { token: string; claims: QueueTokenClaims }, s: Awaited<ReturnType<QueueStore["status"]>>): Ticket {
     return ticketOf(w.token, w.claims.concertId, s, this.store.rateWindowMs, this.activeTtlSeconds);
@@ -77,7 +80,7 @@ export class QueueWatchHub {
     this.byConcert.set(w.claims.concertId, set);
     // A new watcher must be compared at least once, even if the counter does not move again.
     this.seen.delete(w.claims.concertId);
-    this.timer ??= setInterval(() => void this.tick(), this.intervalMs);
+    this.ticker.start();
   }
 
   private remove(w: Watcher) {
@@ -87,10 +90,7 @@ export class QueueWatchHub {
       this.byConcert.delete(w.claims.concertId);
       this.seen.delete(w.claims.concertId);
     }
-    if (this.byConcert.size === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
+    if (this.byConcert.size === 0) void this.ticker.stop();
   }
 
   private ticking = false;
@@ -122,8 +122,7 @@ export class QueueWatchHub {
 
   close(): void {
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    void this.ticker.stop();
     for (const set of this.byConcert.values()) for (const w of set) w.wake();
   }
 }

@@ -28,7 +28,7 @@ export function createQueueHandler(d: QueueHandlerDeps): ServiceImpl<typeof Queu
   return {
     async issueToken(req, ctx) {
       const auth = ctx.values.get(kAuth)!;
-      return { ticket: ticketToProto(await d.issueToken.execute(auth.userId, idOf(req.concertId))) };
+      return { ticket: ticketToProto(await d.issueToken.execute(idOf(req.concertId), auth.userId)) };
     },
     async getQueueStatus(_req, ctx) {
       const t = tokenOf(ctx);

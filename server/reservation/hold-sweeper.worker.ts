@@ -1,5 +1,6 @@
 import type { Worker } from "../app/module.js";
 import type { Logger } from "../shared/logger.js";
+import { Ticker } from "../shared/ticker.js";
 import type { ReleaseExpiredHolds } from "./release-expired-holds.js";
 
 /**
@@ -7,10 +8,6 @@ import type { ReleaseExpiredHolds } from "./release-expired-holds.js";
  * 5 s of held_until). One sweep at a time per process; stop() waits for the one in flight.
  */
 export function createHoldSweeper(release: ReleaseExpiredHolds, logger: Logger, intervalMs = 1000): Worker {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = true;
-
   const tick = async () => {
     try {
       const n = await release.execute(new Date());
@@ -19,31 +16,7 @@ export function createHoldSweeper(release: ReleaseExpiredHolds, logger: Logger, 
       logger.warn({ err: (err as Error).message }, "hold sweep failed; retrying next tick");
     }
   };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().finally(() => {
-        running = undefined;
-        schedule();
-      });
-    }, intervalMs);
-  };
-
-  return {
-    name: "hold-sweeper",
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      // Catch up at once after a restart, then keep the rhythm.
-      running = tick().finally(() => {
-        running = undefined;
-        schedule();
-      });
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  // Catch up at once after a restart, then keep the rhythm.
+  const ticker = new Ticker(tick, intervalMs, true);
+  return { name: "hold-sweeper", start: () => ticker.start(), stop: () => ticker.stop() };
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
+import { cliConfig } from "../../config.js";
 import type { EventFeed } from "../../components/event-tail.js";
 import { brokerList, withKafkaOptions } from "../../services/connection-options.js";
 import { EVENT_TOPICS, EVENT_TYPES, openEventStream, type EventStream, type EventTopic, type TailedEvent } from "../../services/event-stream.js";
@@ -52,7 +53,7 @@ export function register(parent: Command): void {
     const base = {
       brokers: brokerList(opts.brokers),
       topics,
-      prefix: process.env.KAFKA_TOPIC_PREFIX ?? "",
+      prefix: cliConfig().kafkaTopicPrefix,
       fromBeginning: !!opts.fromBeginning,
       types: opts.type ?? [],
     };

@@ -8,7 +8,12 @@ export interface Migration {
   down(db: Sequelize): Promise<void>;
 }
 
-/** Every migration, in order. A new one is a new file here; applied ones are never edited. */
+/**
+ * Every migration, in order. A new one is a new file here; applied ones are never edited.
+ * There is no 0002: it was folded into 0001 before any release, and 0003 keeps its number because
+ * deployed databases recorded it under that name (renaming it would make them run it again).
+ * Numbers only order the list; the next migration takes the next free number (0004, ...).
+ */
 export const migrations: Migration[] = [
   { name: "0001-initial-schema", ...m0001 },
   { name: "0003-sales-projection", ...m0003 },
