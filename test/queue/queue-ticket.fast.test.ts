@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { QueueState } from "../../gen/concert/v1/queue_pb.js";
+import { EntryState } from "../../server/queue/entry-state.js";
+import { estimateWaitSeconds, ticketOf } from "../../server/queue/queue-ticket.js";
+import { ticketToProto } from "../../server/queue/queue-ticket.mapper.js";
+import type { EntryStatus } from "../../server/queue/queue.store.js";
+
+const status = (s: Partial<EntryStatus>): EntryStatus => ({
+  state: EntryState.Waiting,
+  position: 10,
+  expiresAtMs: 0,
+  admissionsInWindow: 0,
+  maxActive: 100,
+  ...s,
+});
+
+describe("queue ticket mapping (fast tier)", () => {
+  it("estimates the wait from the observed admission rate", () => {
+    // 30 admissions in a 60 s window = 0.5/s; position 10 waits 20 s.
+    expect(estimateWaitSeconds(status({ admissionsInWindow: 30 }), 60_000, 1800)).toBe(20);
+  });
+
+  it("before any admission, bounds the wait by active TTL slots; a paused line has no estimate", () => {
+    expect(estimateWaitSeconds(status({ position: 150, maxActive: 100 }), 60_000, 1800)).toBe(3600);
+    expect(estimateWaitSeconds(status({ maxActive: 0 }), 60_000, 1800)).toBe(0);
+  });
+
+  it("maps WAITING with its place, ACTIVE with its end, anything else as EXPIRED", () => {
+    const waiting = ticketToProto(ticketOf("t", 7, status({ position: 3 }), 60_000, 1800));
+    expect(waiting).toMatchObject({ token: "t", concertId: 7n, state: QueueState.WAITING, position: 3n });
+    expect(waiting.expiresAt).toBeUndefined();
+
+    const active = ticketToProto(ticketOf("t", 7, status({ state: EntryState.Active, expiresAtMs: 5_000 }), 60_000, 1800));
+    expect(active).toMatchObject({ state: QueueState.ACTIVE, position: 0n, estimatedWaitSeconds: 0n });
+    expect(Number(active.expiresAt!.seconds)).toBe(5);
+
+    for (const state of [EntryState.Expired, EntryState.Unknown]) {
+      expect(ticketToProto(ticketOf("t", 7, status({ state }), 60_000, 1800))).toMatchObject({ state: QueueState.EXPIRED, position: 0n });
+    }
+  });
+});
