@@ -32,6 +32,11 @@ export interface ReservationRepository {
   find(id: number): Promise<Reservation | undefined>;
   /** Reads and row-locks a reservation until the transaction ends (a plain read with guards off). */
   lock(tx: Transaction, id: number, guards?: RaceGuards): Promise<Reservation | undefined>;
+  /**
+   * Pay's lock: the reservation (with its seats) and the payer's balance row, both row-locked until
+   * the transaction ends, in one statement (plain reads with guards off). A missing balance reads 0.
+   */
+  lockForPayment(tx: Transaction, id: number, payerId: number, guards?: RaceGuards): Promise<{ reservation: Reservation; balance: number } | undefined>;
   listByUser(userId: number, limit: number, beforeId?: number): Promise<Reservation[]>;
   /** HELD -> CANCELLED or EXPIRED: seats back to AVAILABLE, the live-seat rows retired. */
   release(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void>;
