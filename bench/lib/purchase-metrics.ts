@@ -35,7 +35,7 @@ export function serverCpuMs(pid: number): number {
   return procCpuMs(pid) + childrenOf(pid).reduce((n, c) => n + procCpuMs(c), 0);
 }
 
-const STATUS = ["Com_commit", "Com_rollback", "Innodb_data_fsyncs", "Innodb_os_log_fsyncs", "Questions", "Com_stmt_execute", "Com_stmt_prepare"];
+const STATUS = ["Com_commit", "Com_rollback", "Innodb_data_fsyncs", "Innodb_os_log_fsyncs", "Innodb_log_writes", "Questions", "Com_stmt_execute", "Com_stmt_prepare"];
 
 export async function mysqlStatus(db: Sequelize): Promise<Record<string, number>> {
   const rows = await db.query<{ Variable_name: string; Value: string }>(
@@ -79,12 +79,31 @@ export async function startCostProbe(pid: number, db: Sequelize): Promise<CostPr
           commitsPerPurchase: per(d("Com_commit")),
           commitsPerSecond: perS(d("Com_commit")),
           dataFsyncsPerSecond: perS(d("Innodb_data_fsyncs")),
+          // MariaDB >= 10.8 has no Innodb_os_log_fsyncs (its redo log fsyncs are in Innodb_data_fsyncs);
+          // Innodb_log_writes counts the redo log writes, one per group commit.
           logFsyncsPerSecond: perS(d("Innodb_os_log_fsyncs")),
-          logFsyncsPerPurchase: per(d("Innodb_os_log_fsyncs")),
+          logWritesPerSecond: perS(d("Innodb_log_writes")),
+          logWritesPerPurchase: per(d("Innodb_log_writes")),
           questionsPerPurchase: per(d("Questions")),
           preparedExecutesPerPurchase: per(d("Com_stmt_execute")),
         },
       };
     },
+  };
+}
+
+/** `phases.workersN.holdThenPay` of the bench results: throughput, each RPC's latency and what a purchase costs. */
+export function holdThenPaySummary(purchase: any, cost: Record<string, any>) {
+  return {
+    purchasesPerSecond: purchase.purchasesPerSecond,
+    completed: purchase.completed,
+    errors: purchase.errors,
+    purchaseLatencyMs: purchase.latencyMs,
+    holdSeatsLatencyMs: purchase.holdLatencyMs,
+    payLatencyMs: purchase.payLatencyMs,
+    serverCpuMsPerPurchase: cost.serverCpuMsPerPurchase,
+    serverCpuCores: cost.serverCpuCores,
+    mysqlCommitsPerPurchase: cost.mysql.commitsPerPurchase,
+    mysql: cost.mysql,
   };
 }
