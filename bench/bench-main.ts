@@ -12,6 +12,8 @@ import { QueryTypes } from "sequelize";
 import { createSequelize } from "../server/db/sequelize.js";
 import { adminClient, concertWithSeats, issueTokens, jwts, queueSigner, range, usersWithBalance } from "./lib/fixtures.js";
 import { QueueFiller } from "./lib/queue-scale.js";
+import { holdThenPaySummary, startCostProbe } from "./lib/purchase-metrics.js";
+import { seatStormRun } from "./lib/seat-storm.js";
 import { redisBaseline } from "./lib/redis-baseline.js";
 import { renderMarkdown } from "./lib/report.js";
 import { summarize } from "./lib/percentiles.mjs";
@@ -23,8 +25,8 @@ import {
 const argv = new Set(process.argv.slice(2));
 const quick = argv.has("--quick");
 const S = quick
-  ? { durationS: 5, warmupS: 1.5, connections: 32, issueUsers: 15_000, statusUsers: 1_000, stormClients: 300, purchases: 1_200, redisRequests: 50_000, scale: [100_000, 1_000_000] }
-  : { durationS: 15, warmupS: 3, connections: 32, issueUsers: 40_000, statusUsers: 2_000, stormClients: 1_000, purchases: 4_000, redisRequests: 200_000, scale: [100_000, 1_000_000] };
+  ? { durationS: 5, warmupS: 1.5, connections: 32, issueUsers: 15_000, statusUsers: 1_000, stormClients: 2_000, purchases: 1_200, redisRequests: 50_000, scale: [100_000, 1_000_000] }
+  : { durationS: 15, warmupS: 3, connections: 32, issueUsers: 40_000, statusUsers: 2_000, stormClients: 10_000, purchases: 4_000, redisRequests: 200_000, scale: [100_000, 1_000_000] };
 const WORKER_COUNTS = [1, 2];
 const runId = randomBytes(3).toString("hex");
 const redisPrefix = (w: number | string) => `bench:${runId}:${w}:`;
@@ -112,11 +114,13 @@ async function phase(workers: number, withExtras: boolean) {
     const notActive = buyerTickets.filter((t) => t.state !== "QUEUE_STATE_ACTIVE").length;
     if (notActive) throw new Error(`${notActive} buyers not ACTIVE before the purchase run`);
     const [{ maxId }] = await db.query<{ maxId: number }>("SELECT COALESCE(MAX(id), 0) AS maxId FROM outbox", { type: QueryTypes.SELECT });
+    const cost = await startCostProbe(server.pid!, db);
     const purchase = await runGenerator("grpc", {
       mode: "purchase", address: server.address, scheduleId: e.scheduleId, concurrency: S.connections, channels: 4,
       users: buyerIds.map((_, i) => ({ metadata: { authorization: `Bearer ${buyerJwts[i]}`, "x-queue-token": buyerTickets[i]!.token }, seat: i + 1 })),
     });
-    log(`hold-then-pay: ${purchase.completed}/${purchase.attempted} in ${purchase.seconds} s = ${purchase.purchasesPerSecond}/s, p99 ${purchase.latencyMs.p99} ms`);
+    out.holdThenPay = holdThenPaySummary(purchase, await cost.finish(purchase.completed));
+    log(`hold-then-pay: ${purchase.completed}/${purchase.attempted} in ${purchase.seconds} s = ${purchase.purchasesPerSecond}/s, p99 ${purchase.latencyMs.p99} ms, server CPU ${(out.holdThenPay as any).serverCpuMsPerPurchase} ms/purchase`);
     out.e = purchase;
     out.f = await outboxLatency(db, Number(maxId), topicPrefix);
 
@@ -150,27 +154,7 @@ async function outboxLatency(db: ReturnType<typeof createSequelize>, afterId: nu
 }
 
 async function seatStorm(server: ServerProc, admin: Awaited<ReturnType<typeof adminClient>>, db: ReturnType<typeof createSequelize>, base: number) {
-  const seats = 50;
-  const d = await concertWithSeats(admin, "bench storm", seats, 100_000);
-  const ids = range(base + 7_000_001, S.stormClients);
-  const tokens = await jwts(ids);
-  const tickets = await issueTokens(server.url, d.concertId, ids, tokens);
-  const storm = await runGenerator("grpc", {
-    mode: "storm", address: server.address, scheduleId: d.scheduleId, seats, channels: 4,
-    users: ids.map((_, i) => ({ metadata: { authorization: `Bearer ${tokens[i]}`, "x-queue-token": tickets[i]!.token } })),
-  });
-  const [{ doubles }] = await db.query<{ doubles: number }>(
-    `SELECT COUNT(*) AS doubles FROM (SELECT rs.seat_number FROM reservation_seats rs JOIN reservations r ON r.id = rs.reservation_id
-      WHERE rs.schedule_id = ? AND r.status IN ('HELD','CONFIRMED') GROUP BY rs.seat_number HAVING COUNT(*) > 1) x`,
-    { replacements: [d.scheduleId], type: QueryTypes.SELECT });
-  const [{ live, held }] = await db.query<{ live: number; held: number }>(
-    `SELECT (SELECT COUNT(*) FROM reservations WHERE schedule_id = ? AND status IN ('HELD','CONFIRMED')) AS live,
-            (SELECT COUNT(*) FROM seats WHERE schedule_id = ? AND status <> 'AVAILABLE') AS held`,
-    { replacements: [d.scheduleId, d.scheduleId], type: QueryTypes.SELECT });
-  const res = { ...storm, database: { doubleBookedSeats: Number(doubles), liveReservations: Number(live), seatsNotAvailable: Number(held) },
-    ok: storm.successes === seats && Number(doubles) === 0 && Number(live) === seats };
-  log(`seat storm: ${storm.clients} clients, ${storm.successes}/${seats} won, sold out in ${storm.soldOutMs} ms, double bookings ${doubles}`);
-  return res;
+  return seatStormRun(server, admin, db, base + 7_000_001, S.stormClients);
 }
 
 async function queueScale(server: ServerProc, admin: Awaited<ReturnType<typeof adminClient>>, prefix: string, base: number) {

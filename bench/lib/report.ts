@@ -34,6 +34,12 @@ export function renderMarkdown(r: any): string {
   out.push("| scenario | protocol | workers | throughput /s | p50 / p95 / p99 ms | errors | generator CPU (cores) |", "| --- | --- | --- | ---: | --- | --- | ---: |", ...rows, "");
   out.push("**c. Storage baseline** (" + c.tool + ")", "", "| command | ops/s | p50 / p95 / p99 ms |", "| --- | ---: | --- |",
     `| PING | ${f(c.ping.rps)} | ${lat(c.ping)} |`, `| EVALSHA enter.lua | ${f(c.enterScript.rps)} | ${lat(c.enterScript)} |`, `| EVALSHA status.lua | ${f(c.statusScript.rps)} | ${lat(c.statusScript)} |`, "");
+  for (const w of [1, 2]) {
+    const h = r.phases?.[`workers${w}`]?.holdThenPay;
+    if (h) out.push(`**e. Hold-then-pay cost** (WORKERS=${w}): ${f(h.purchasesPerSecond)} purchases/s; HoldSeats p50/p95/p99 ${lat(h.holdSeatsLatencyMs)} ms, ` +
+      `Pay ${lat(h.payLatencyMs)} ms; server CPU ${h.serverCpuMsPerPurchase} ms per purchase (${h.serverCpuCores} cores); MySQL ${h.mysqlCommitsPerPurchase} commits per purchase, ` +
+      `${h.mysql.commitsPerSecond} commits/s, ${h.mysql.logWritesPerSecond} redo log writes/s, ${h.mysql.dataFsyncsPerSecond} fsyncs/s (global counters).`, "");
+  }
   if (w2?.d) {
     const d = w2.d;
     out.push(`**d. Seat storm** (WORKERS=2, gRPC): ${f(d.clients)} ACTIVE clients, ${d.seats} seats: sold out in ${f(d.soldOutMs)} ms, ` +

@@ -103,6 +103,8 @@ export interface ServerProc {
   url: string;
   address: string;
   port: number;
+  /** The child process (the cluster primary when WORKERS > 1), for reading its CPU time. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -155,7 +157,7 @@ export async function startServer(env: Record<string, string>, workers: number):
     await sleep(250);
   }
   await sleep(workers > 1 ? 2500 : 300);
-  return { url, address: `127.0.0.1:${port}`, port, stop };
+  return { url, address: `127.0.0.1:${port}`, port, pid: child.pid, stop };
 }
 
 export async function startBareHttp(workers: number): Promise<ServerProc> {

@@ -1,5 +1,6 @@
 import type { Sequelize, Transaction } from "sequelize";
 import type { OutboxEvent } from "./outbox-event.js";
+import { run } from "../db/prepared.js";
 
 /** Port: records events inside the caller's transaction, so an event exists exactly when its change does. */
 export interface OutboxWriter {
@@ -19,10 +20,9 @@ export class SequelizeOutboxWriter implements OutboxWriter {
   async append(tx: Transaction, events: OutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
     const rows = events.map(() => "(?, ?, ?, ?, ?, NOW(3))").join(", ");
-    await this.db.query(`INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at) VALUES ${rows}`, {
-      replacements: events.flatMap((e) => [e.eventId, e.topic, e.key, e.type, e.payload]),
-      transaction: tx,
-    });
+    // A prepared statement on the transaction's connection: every purchase writes here twice.
+    await run(tx, `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at) VALUES ${rows}`,
+      events.flatMap((e) => [e.eventId, e.topic, e.key, e.type, e.payload]));
     const notify = this.onCommit;
     if (notify) tx.afterCommit(() => notify());
   }

@@ -1,6 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import type { RaceGuardOptions } from "../db/race-guards.js";
 import type { BalanceRepository } from "./balance.repository.js";
+import { run } from "../db/prepared.js";
 
 export class SequelizeBalanceRepository implements BalanceRepository {
   private readonly guards;
@@ -58,7 +59,7 @@ export class SequelizeBalanceRepository implements BalanceRepository {
     return (await this.read(tx, userId))!;
   }
 
-  async deduct(tx: Transaction, userId: number, amount: number): Promise<{ taken: boolean; balance: number }> {
+  async deduct(tx: Transaction, userId: number, amount: number, lockedBalance?: number): Promise<{ taken: boolean; balance: number }> {
     const guards = this.guards;
     if (guards === "off") {
       const before = (await this.read(tx, userId)) ?? 0;
@@ -70,18 +71,24 @@ export class SequelizeBalanceRepository implements BalanceRepository {
       return { taken: true, balance: before - amount };
     }
     // Check and change in one statement: no window between reading the balance and taking from it.
-    const [, changed] = await this.db.query(
-      "UPDATE balances SET balance = balance - ?, updated_at = NOW(3) WHERE user_id = ? AND balance >= ?",
-      { replacements: [amount, userId, amount], type: QueryTypes.UPDATE, transaction: tx },
-    );
+    const { affectedRows } = await run(tx, "UPDATE balances SET balance = balance - ?, updated_at = NOW(3) WHERE user_id = ? AND balance >= ?", [
+      amount,
+      userId,
+      amount,
+    ]);
+    const taken = Number(affectedRows) > 0;
+    // The caller holds the row lock since it read `lockedBalance`, so the balance after needs no re-read.
+    if (lockedBalance !== undefined) return { taken, balance: taken ? lockedBalance - amount : lockedBalance };
     // Read in the same transaction (never on a second pooled connection while this one waits).
-    return { taken: Number(changed) > 0, balance: (await this.read(tx, userId)) ?? 0 };
+    return { taken, balance: (await this.read(tx, userId)) ?? 0 };
   }
 
   async record(tx: Transaction, e: { userId: number; delta: number; reason: "CHARGE" | "PAYMENT"; paymentId?: number }): Promise<void> {
-    await this.db.query("INSERT INTO balance_ledger (user_id, delta, reason, payment_id, created_at) VALUES (?, ?, ?, ?, NOW(3))", {
-      replacements: [e.userId, e.delta, e.reason, e.paymentId ?? null],
-      transaction: tx,
-    });
+    await run(tx, "INSERT INTO balance_ledger (user_id, delta, reason, payment_id, created_at) VALUES (?, ?, ?, ?, NOW(3))", [
+      e.userId,
+      e.delta,
+      e.reason,
+      e.paymentId ?? null,
+    ]);
   }
 }

@@ -1,6 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { isDuplicateKey } from "../db/transaction-runner.sequelize.js";
 import { idempotencyKeyReused } from "./payment.errors.js";
+import { run } from "../db/prepared.js";
 import type { IdempotencyStore } from "./idempotency.store.js";
 
 export class SequelizeIdempotencyStore implements IdempotencyStore {
@@ -10,10 +11,11 @@ export class SequelizeIdempotencyStore implements IdempotencyStore {
     try {
       // The primary key (user_id, idempotency_key) is the lock: a second claim blocks on this row
       // until we commit (then it sees our response) or roll back (then it claims the key itself).
-      await this.db.query(
-        "INSERT INTO idempotency_records (user_id, idempotency_key, request_hash, response, created_at) VALUES (?, ?, ?, NULL, NOW(3))",
-        { replacements: [userId, key, hash], transaction: tx },
-      );
+      await run(tx, "INSERT INTO idempotency_records (user_id, idempotency_key, request_hash, response, created_at) VALUES (?, ?, ?, NULL, NOW(3))", [
+        userId,
+        key,
+        hash,
+      ]);
       return undefined;
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;
@@ -36,9 +38,6 @@ export class SequelizeIdempotencyStore implements IdempotencyStore {
   }
 
   async complete(tx: Transaction, userId: number, key: string, response: string): Promise<void> {
-    await this.db.query("UPDATE idempotency_records SET response = ? WHERE user_id = ? AND idempotency_key = ?", {
-      replacements: [response, userId, key],
-      transaction: tx,
-    });
+    await run(tx, "UPDATE idempotency_records SET response = ? WHERE user_id = ? AND idempotency_key = ?", [response, userId, key]);
   }
 }

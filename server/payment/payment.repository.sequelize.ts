@@ -1,6 +1,7 @@
-import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import type { Sequelize, Transaction } from "sequelize";
 import { isDuplicateKey } from "../db/transaction-runner.sequelize.js";
 import { sqlTime } from "../db/sql-time.js";
+import { run } from "../db/prepared.js";
 import type { RaceGuardOptions } from "../db/race-guards.js";
 import type { Payment } from "./payment.js";
 import type { PaymentRepository } from "./payment.repository.js";
@@ -17,11 +18,12 @@ export class SequelizePaymentRepository implements PaymentRepository {
     try {
       // With guards off (negative control), INSERT IGNORE lets a second payment of the same
       // reservation carry on instead of failing on the unique key.
-      const [id] = await this.db.query(
+      const { insertId } = await run(
+        tx,
         `INSERT ${guards === "off" ? "IGNORE " : ""}INTO payments (reservation_id, user_id, amount, paid_at) VALUES (?, ?, ?, ?)`,
-        { replacements: [p.reservationId, p.userId, p.amount, sqlTime(p.paidAt)], type: QueryTypes.INSERT, transaction: tx },
+        [p.reservationId, p.userId, p.amount, sqlTime(p.paidAt)],
       );
-      return { id: Number(id), ...p };
+      return { id: Number(insertId), ...p };
     } catch (e) {
       if (isDuplicateKey(e)) return undefined;
       throw e;

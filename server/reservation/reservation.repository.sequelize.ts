@@ -5,6 +5,7 @@ import type { NewHold, ReservationRepository, ScheduleSeats } from "./reservatio
 import { seatsTaken } from "./reservation.errors.js";
 import { isDuplicateKey } from "../db/transaction-runner.sequelize.js";
 import { sqlTime } from "../db/sql-time.js";
+import { marks, run, select } from "../db/prepared.js";
 
 interface ReservationRow {
   id: number;
@@ -72,30 +73,30 @@ export class SequelizeReservationRepository implements ReservationRepository {
       );
       if (Number(busy.n) > 0) throw seatsTaken([]);
     }
-    const [id] = await this.db.query(
+    // Prepared statements on the transaction's connection (db/prepared.ts): the hot path of a sale.
+    const { insertId } = await run(
+      tx,
       `INSERT INTO reservations (user_id, concert_id, schedule_id, total_price, status, held_until, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'HELD', ?, ?, ?)`,
-      { replacements: [h.userId, h.concertId, h.scheduleId, h.totalPrice, sqlTime(h.heldUntil), sqlTime(h.now), sqlTime(h.now)], type: QueryTypes.INSERT, transaction: tx },
+      [h.userId, h.concertId, h.scheduleId, h.totalPrice, sqlTime(h.heldUntil), sqlTime(h.now), sqlTime(h.now)],
     );
-    const reservationId = Number(id);
+    const reservationId = Number(insertId);
     // The conditional UPDATE is the guard: it locks the seats (via the unique index, in seat order)
     // and changes only those still AVAILABLE; fewer rows than asked means someone else has one.
-    const [, changed] = await this.db.query(
+    const { affectedRows } = await run(
+      tx,
       `UPDATE seats SET status = 'HELD', reservation_id = ?
-       WHERE schedule_id = ? AND seat_number IN (?)${guards === "on" ? " AND status = 'AVAILABLE'" : ""}`,
-      { replacements: [reservationId, h.scheduleId, seats], type: QueryTypes.UPDATE, transaction: tx },
+       WHERE schedule_id = ? AND seat_number IN (${marks(seats.length)})${guards === "on" ? " AND status = 'AVAILABLE'" : ""}`,
+      [reservationId, h.scheduleId, ...seats],
     );
-    if (Number(changed) !== seats.length && guards === "on") throw seatsTaken([]);
+    if (Number(affectedRows) !== seats.length && guards === "on") throw seatsTaken([]);
     try {
       // Backstop: the unique key (schedule_id, seat_number, live) admits one live row per seat.
       // With guards off, live = NULL disarms it for the negative control.
-      await this.db.query(
+      await run(
+        tx,
         `INSERT INTO reservation_seats (reservation_id, schedule_id, seat_number, live) VALUES ${seats.map(() => "(?, ?, ?, ?)").join(", ")}`,
-        {
-          replacements: seats.flatMap((n) => [reservationId, h.scheduleId, n, guards === "on" ? 1 : null]),
-          type: QueryTypes.INSERT,
-          transaction: tx,
-        },
+        seats.flatMap((n) => [reservationId, h.scheduleId, n, guards === "on" ? 1 : null]),
       );
     } catch (e) {
       if (isDuplicateKey(e)) throw seatsTaken([]);
@@ -131,6 +132,26 @@ export class SequelizeReservationRepository implements ReservationRepository {
     return row ? (await this.withSeats([row], tx))[0] : undefined;
   }
 
+  async lockForPayment(tx: Transaction, id: number, payerId: number): Promise<{ reservation: Reservation; balance: number } | undefined> {
+    const guards = this.guards;
+    // One statement instead of three (reservation, its seats, the payer's balance). With FOR UPDATE
+    // InnoDB locks the rows it reads in both joined tables: the reservation (ordering us against
+    // Cancel, the sweeper and other Pays) and the payer's balance row, so the balance read here is
+    // the one the conditional deduction will see and the balance after is known without a re-read.
+    const [row] = await select<ReservationRow & { seats: string | null; balance: number | string | null }>(
+      tx,
+      `SELECT r.id, r.user_id, r.concert_id, r.schedule_id, r.total_price, r.status, r.held_until, r.created_at,
+         (SELECT GROUP_CONCAT(rs.seat_number ORDER BY rs.seat_number) FROM reservation_seats rs WHERE rs.reservation_id = r.id) AS seats,
+         b.balance
+       FROM reservations r LEFT JOIN balances b ON b.user_id = ?
+       WHERE r.id = ?${guards === "on" ? " FOR UPDATE" : ""}`,
+      [payerId, id],
+    );
+    if (!row) return undefined;
+    const seats = row.seats ? String(row.seats).split(",").map(Number) : [];
+    return { reservation: toReservation(row, seats), balance: row.balance === null ? 0 : Number(row.balance) };
+  }
+
   async listByUser(userId: number, limit: number, beforeId?: number): Promise<Reservation[]> {
     const rows = await this.db.query<ReservationRow>(
       `SELECT ${COLUMNS} FROM reservations WHERE user_id = ?${beforeId ? " AND id < ?" : ""} ORDER BY id DESC LIMIT ?`,
@@ -153,14 +174,14 @@ export class SequelizeReservationRepository implements ReservationRepository {
   }
 
   async confirm(tx: Transaction, r: Reservation, now: Date): Promise<void> {
-    await this.db.query("UPDATE reservations SET status = 'CONFIRMED', updated_at = ? WHERE id = ?", {
-      replacements: [sqlTime(now), r.id],
-      transaction: tx,
-    });
-    await this.db.query("UPDATE seats SET status = 'SOLD' WHERE reservation_id = ? AND status = 'HELD'", {
-      replacements: [r.id],
-      transaction: tx,
-    });
+    // Reservation CONFIRMED and its HELD seats SOLD in one multi-table statement (LEFT JOIN: the
+    // reservation is confirmed even when no seat is HELD any more, as two statements did).
+    await run(
+      tx,
+      `UPDATE reservations r LEFT JOIN seats s ON s.reservation_id = r.id AND s.status = 'HELD'
+       SET r.status = 'CONFIRMED', r.updated_at = ?, s.status = 'SOLD' WHERE r.id = ?`,
+      [sqlTime(now), r.id],
+    );
   }
 
   async lockDueHolds(tx: Transaction, now: Date, limit: number): Promise<Reservation[]> {

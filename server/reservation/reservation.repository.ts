@@ -28,6 +28,11 @@ export interface ReservationRepository {
   find(id: number): Promise<Reservation | undefined>;
   /** Reads and row-locks a reservation until the transaction ends. */
   lock(tx: Transaction, id: number): Promise<Reservation | undefined>;
+  /**
+   * Pay's lock: the reservation (with its seats) and the payer's balance row, both row-locked until
+   * the transaction ends, in one statement. A missing balance reads 0.
+   */
+  lockForPayment(tx: Transaction, id: number, payerId: number): Promise<{ reservation: Reservation; balance: number } | undefined>;
   listByUser(userId: number, limit: number, beforeId?: number): Promise<Reservation[]>;
   /** HELD -> CANCELLED or EXPIRED: seats back to AVAILABLE, the live-seat rows retired. */
   release(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void>;

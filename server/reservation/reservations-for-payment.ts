@@ -1,6 +1,6 @@
 import type { Transaction } from "sequelize";
 import type { OutboxWriter } from "../outbox/outbox-writer.js";
-import type { PayableReservations } from "../payment/payable-reservations.js";
+import type { LockedHold, PayableReservations } from "../payment/payable-reservations.js";
 import type { Reservation } from "./reservation.js";
 import { assertLiveHoldOf, reservationNotFound } from "./reservation.errors.js";
 import { reservationConfirmed } from "./reservation-events.js";
@@ -10,11 +10,12 @@ import type { ReservationRepository } from "./reservation.repository.js";
 export class ReservationsForPayment implements PayableReservations {
   constructor(private readonly reservations: ReservationRepository, private readonly outbox: OutboxWriter) {}
 
-  async lockLiveHold(tx: Transaction, reservationId: number, userId: number, now: Date): Promise<Reservation> {
-    const r = reservationId > 0 ? await this.reservations.lock(tx, reservationId) : undefined;
-    if (!r) throw reservationNotFound(reservationId);
-    assertLiveHoldOf(r, userId, now);
-    return r;
+  async lockLiveHold(tx: Transaction, reservationId: number, userId: number, now: Date): Promise<LockedHold> {
+    // The reservation, its seats and the payer's balance, row-locked in one statement.
+    const locked = reservationId > 0 ? await this.reservations.lockForPayment(tx, reservationId, userId) : undefined;
+    if (!locked) throw reservationNotFound(reservationId);
+    assertLiveHoldOf(locked.reservation, userId, now);
+    return { reservation: locked.reservation, payerBalance: locked.balance };
   }
 
   async confirm(tx: Transaction, r: Reservation, payment: { id: number; paidAt: Date }): Promise<Reservation> {

@@ -35,7 +35,7 @@ export function inMemoryPaymentPorts(reservations: Reservation[], balance: Recor
       if (!r) throw new DomainError("RESERVATION_NOT_FOUND", `reservation ${id}`);
       if (r.userId !== userId) throw new DomainError("NOT_OWNER", `reservation ${id}`);
       if (r.status !== "HELD" || r.heldUntil <= now) throw new DomainError("RESERVATION_NOT_HELD", `reservation ${id}`);
-      return r;
+      return { reservation: r };
     },
     async confirm(_tx, r) {
       const confirmed = { ...r, status: "CONFIRMED" as const };
