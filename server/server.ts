@@ -28,7 +28,6 @@ import { createAuthInterceptor } from "./rpc/interceptors/auth.interceptor.js";
 import { createValidationInterceptor } from "./rpc/interceptors/validation.interceptor.js";
 import { createRateLimitInterceptor } from "./rpc/interceptors/rate-limit.interceptor.js";
 import { JwtVerifier } from "./identity/jwt-verifier.js";
-import { SequelizeUserDirectory } from "./identity/user-directory.sequelize.js";
 import type { Infra, ModuleParts } from "./app/module.js";
 import { createCatalogueModule } from "./concert/catalogue.module.js";
 import { createQueueModule } from "./queue/queue.module.js";
@@ -130,7 +129,7 @@ export async function build(config: Config, opts: { logger?: Logger } = {}): Pro
     createErrorInterceptor(logger),
     createMetricsInterceptor(metrics),
     createDeadlineInterceptor(config.requestTimeoutMs),
-    createAuthInterceptor(new JwtVerifier(config.authJwtSecret), new SequelizeUserDirectory(infra.db)),
+    createAuthInterceptor(new JwtVerifier(config.authJwtSecret)),
     rateLimit,
     createValidationInterceptor(),
     ...modules.flatMap((m) => m.interceptors ?? []),

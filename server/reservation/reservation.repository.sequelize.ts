@@ -73,6 +73,8 @@ export class SequelizeReservationRepository implements ReservationRepository {
       );
       if (Number(busy.n) > 0) throw seatsTaken([]);
     }
+    // A fan's first booking creates their user row (the waiting room before it never touches MySQL).
+    await this.db.query("INSERT IGNORE INTO users (id, created_at) VALUES (?, NOW(3))", { replacements: [h.userId], transaction: tx });
     const [id] = await this.db.query(
       `INSERT INTO reservations (user_id, concert_id, schedule_id, total_price, status, held_until, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'HELD', ?, ?, ?)`,
