@@ -101,6 +101,8 @@ export async function unlinkPrefix(prefix: string): Promise<number> {
 
 export interface ServerProc {
   url: string;
+  /** The server's process (with WORKERS=1 the one serving; else the cluster primary). */
+  pid?: number;
   address: string;
   port: number;
   stop(): Promise<void>;
@@ -155,7 +157,7 @@ export async function startServer(env: Record<string, string>, workers: number):
     await sleep(250);
   }
   await sleep(workers > 1 ? 2500 : 300);
-  return { url, address: `127.0.0.1:${port}`, port, stop };
+  return { url, pid: child.pid, address: `127.0.0.1:${port}`, port, stop };
 }
 
 export async function startBareHttp(workers: number): Promise<ServerProc> {
