@@ -96,6 +96,7 @@ export async function surgeScenarios(runId: string, quick: boolean) {
     out.watchers = [];
     for (const n of quick ? [10_000] : [10_000, 50_000]) (out.watchers as unknown[]).push(await watchersScenario(runId, n));
   }
-  if (want.has("opening")) out.opening = await openingScenario(runId, quick ? 20_000 : 100_000, quick ? 10 : 20);
+  const fans = Number(process.env.BENCH_OPENING_FANS ?? (quick ? 20_000 : 100_000));
+  if (want.has("opening")) out.opening = await openingScenario(runId, fans, quick ? 10 : 20);
   return out;
 }

@@ -65,7 +65,10 @@ function schedule(i, ms) {
   timers[i] = setTimeout(async () => {
     if (stop) return;
     const r = await call("/concert.v1.QueueService/GetQueueStatus",
-      { authorization: `Bearer ${job.items[i].jwt}`, "x-queue-token": tickets[i].token }, {}).catch(() => undefined);
+      { authorization: `Bearer ${job.items[i].jwt}`, "x-queue-token": tickets[i].token }, {}).catch((e) => {
+      errors[e.code ?? e.message] = (errors[e.code ?? e.message] ?? 0) + 1;
+      return undefined;
+    });
     if (stop || !r) return;
     polls++;
     if (r.status !== 200) {
