@@ -16,6 +16,7 @@ import { holdThenPaySummary, startCostProbe } from "./lib/purchase-metrics.js";
 import { seatStormRun } from "./lib/seat-storm.js";
 import { redisBaseline } from "./lib/redis-baseline.js";
 import { renderMarkdown } from "./lib/report.js";
+import { surgeScenarios } from "./lib/surge.js";
 import { summarize } from "./lib/percentiles.mjs";
 import {
   createTopics, deleteTopics, dropDatabase, freshDatabase, infraUp, log, machine, ROOT, runGenerator, sleep,
@@ -196,12 +197,17 @@ async function main() {
     result.c = await redisBaseline(redisPrefix("rb"), S.redisRequests, S.connections);
     cleanups.push(() => unlinkPrefix(redisPrefix("rb")));
     result.phases = {};
-    for (const w of WORKER_COUNTS) result.phases[`workers${w}`] = await phase(w, w === Math.max(...WORKER_COUNTS));
+    // BENCH_ONLY=surge runs just the surge scenarios (issue 11); BENCH_SURGE picks among them.
+    if (process.env.BENCH_ONLY !== "surge") {
+      for (const w of WORKER_COUNTS) result.phases[`workers${w}`] = await phase(w, w === Math.max(...WORKER_COUNTS));
+    }
+    log("surge: WatchQueueStatus streams and a sale's opening");
+    result.surge = await surgeScenarios(runId, quick);
   } finally {
     for (const c of cleanups.reverse()) await c().catch((e) => log(`cleanup: ${(e as Error).message}`));
   }
   const w1 = result.phases.workers1, w2 = result.phases.workers2;
-  result.ratios = {
+  if (w1 && w2) result.ratios = {
     issueTokenGrpcVsNoopGrpc: ratio(w2.a.issueToken.grpc.rps, w2.b.healthCheck.grpc.rps),
     issueTokenConnectVsNoopConnect: ratio(w2.a.issueToken.connect.rps, w2.b.healthCheck.connect.rps),
     getQueueStatusGrpcVsNoopGrpc: ratio(w2.a.getQueueStatus.grpc.rps, w2.b.healthCheck.grpc.rps),

@@ -22,7 +22,6 @@ import { createAuthInterceptor } from "./rpc/interceptors/auth.interceptor.js";
 import { createValidationInterceptor } from "./rpc/interceptors/validation.interceptor.js";
 import { createRateLimitInterceptor } from "./rpc/interceptors/rate-limit.interceptor.js";
 import { JwtVerifier } from "./identity/jwt-verifier.js";
-import { SequelizeUserDirectory } from "./identity/user-directory.sequelize.js";
 import type { Infra, ModuleParts } from "./app/module.js";
 import { createConcertModule } from "./concert/concert.module.js";
 import { createQueueModule, type QueueModuleOptions } from "./queue/queue.module.js";
@@ -98,7 +97,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Ap
     createErrorInterceptor(logger),
     createMetricsInterceptor(metrics),
     createDeadlineInterceptor(config.requestTimeoutMs),
-    createAuthInterceptor(new JwtVerifier(config.authJwtSecret), new SequelizeUserDirectory(infra.db)),
+    createAuthInterceptor(new JwtVerifier(config.authJwtSecret)),
     rateLimit,
     createValidationInterceptor(),
     ...modules.flatMap((m) => m.interceptors ?? []),

@@ -4,8 +4,9 @@
  * per waiting user (MEMORY USAGE of the line's keys, exact: SAMPLES 0) and GetQueueStatus through the API.
  */
 import { Redis } from "ioredis";
-import { activeKey, concertQueueKeys, QUEUED_CONCERTS_KEY } from "../../server/queue/queue-keys.js";
+import { CLOCK_SPACING_MS, concertQueueKeys, QUEUED_CONCERTS_KEY } from "../../server/queue/queue-keys.js";
 import { defineQueueScripts, queueScript } from "../../server/queue/lua/queue.scripts.js";
+import { enterKeys } from "../../server/queue/queue.store.redis.js";
 import { REDIS_URL } from "./stack.js";
 
 export class QueueFiller {
@@ -38,7 +39,8 @@ export class QueueFiller {
         const pl = this.redis.pipeline();
         for (let i = start; i <= end; i++) {
           const uid = this.base + i;
-          queueScript(pl, "queueEnter", [k.seq, k.waiting, k.entries, k.entered, activeKey(k, uid), k.activeExpiry, k.version], [uid]);
+          // The server's IssueToken script with admission paused (default max_active 0).
+          queueScript(pl, "queueEnter", enterKeys(k, uid), [uid, 1_800_000, 0, 60_000, 1000, CLOCK_SPACING_MS]);
         }
         const res = (await pl.exec()) ?? [];
         res.forEach(([err, r], j) => {
@@ -53,7 +55,8 @@ export class QueueFiller {
 
   async memory() {
     const k = concertQueueKeys(this.concertId);
-    const keys = { waiting: k.waiting, entries: k.entries, entered: k.entered, seq: k.seq };
+    // Per fan only the line itself: a user's entry is its score and join times come from sparse checkpoints.
+    const keys = { waiting: k.waiting, clock: k.clock, seq: k.seq };
     const bytes: Record<string, number> = {};
     for (const [name, key] of Object.entries(keys)) bytes[name] = Number(await this.raw.memory("USAGE", this.prefix + key, "SAMPLES", 0));
     const total = Object.values(bytes).reduce((a, b) => a + b, 0);

@@ -34,10 +34,12 @@ export async function redisBaseline(prefix: string, requests: number, clients: n
   const keyspace = "100000";
   const common = ["-c", String(clients), "-n", String(requests), "-r", keyspace];
   const ping = run([...common, "PING"]);
-  const enter = run([...common, "EVALSHA", enterSha, "7", p(k.seq), p(k.waiting), p(k.entries), p(k.entered), active, p(k.activeExpiry), p(k.version), "__rand_int__"]);
-  // status of users the enter run put in line: HGET, GET and ZCOUNT run; its entry id argument
-  // rarely matches, so this is the EXPIRED path (one ZRANK fewer than a WAITING fan's).
-  const status = run([...common, "EVALSHA", statusSha, "7", p(k.seq), p(k.entries), p(k.waiting), active, p(k.activeExpiry), p(k.admissions), p(k.maxActive), "__rand_int__", "1", "60000"]);
+  // The whole IssueToken step (enter, admit into free slots, report); admission paused (default max 0).
+  const enter = run([...common, "EVALSHA", enterSha, "11", p(k.seq), p(k.waiting), active, p(k.activeExpiry), p(k.version), p(k.maxActive),
+    p(k.admittedTotal), p(k.admissions), p(k.activeBase), p(k.clock), p(k.listed), "__rand_int__", "1800000", "0", "60000", "1000", "100"]);
+  // status of users the enter run put in line: its entry id argument rarely matches, so this is
+  // mostly the EXPIRED path (one ZRANK fewer than a WAITING fan's).
+  const status = run([...common, "EVALSHA", statusSha, "6", p(k.seq), p(k.waiting), active, p(k.activeExpiry), p(k.admissions), p(k.maxActive), "__rand_int__", "1", "60000"]);
   return {
     tool: `redis-benchmark -c ${clients} -n ${requests} -r ${keyspace} -P 1`,
     ping, enterScript: enter, statusScript: status,

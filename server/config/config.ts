@@ -21,6 +21,8 @@ export interface Config {
   holdTtlSeconds: number;
   queueActiveTtlSeconds: number;
   queueMaxActive: number;
+  /** Polls per second a concert's whole line may cost when every fan follows next_poll_after_ms. */
+  queuePollBudgetPerSecond: number;
   corsOrigins: string[];
   logLevel: string;
   /** Largest request body accepted, in bytes. */
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env): Config {
     holdTtlSeconds: int(env, "HOLD_TTL_SECONDS", 300, 1, 86_400),
     queueActiveTtlSeconds: int(env, "QUEUE_ACTIVE_TTL_SECONDS", 1800, 1, 86_400),
     queueMaxActive: int(env, "QUEUE_MAX_ACTIVE", 100, 0, 100_000),
+    queuePollBudgetPerSecond: int(env, "QUEUE_POLL_BUDGET_PER_SECOND", 2000, 1, 10_000_000),
     corsOrigins: cors === undefined ? (prod ? [] : ["*"]) : list(cors),
     logLevel: env.LOG_LEVEL ?? (prod ? "info" : "info"),
     readMaxBytes: int(env, "READ_MAX_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),

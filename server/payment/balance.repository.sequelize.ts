@@ -28,7 +28,7 @@ export class SequelizeBalanceRepository implements BalanceRepository {
   }
 
   private async ensure(tx: Transaction, userId: number): Promise<void> {
-    // Normally done by the auth interceptor on first sight; this covers callers that skip it.
+    // A fan's first charge creates their user row (and balance row) in the charge's transaction.
     await this.db.query("INSERT IGNORE INTO users (id, created_at) VALUES (?, NOW(3))", { replacements: [userId], transaction: tx });
     await this.db.query("INSERT IGNORE INTO balances (user_id, balance, updated_at) VALUES (?, 0, NOW(3))", { replacements: [userId], transaction: tx });
   }

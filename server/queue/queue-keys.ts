@@ -8,10 +8,14 @@ export interface ConcertQueueKeys {
   seq: string;
   /** ZSET userId -> entry id: the line, head first. */
   waiting: string;
-  /** HASH userId -> entry id of the user's current (waiting or active) entry. */
-  entries: string;
-  /** HASH userId -> ms when the current entry joined the line. */
-  entered: string;
+  /**
+   * ZSET entry id -> ms: a checkpoint at most every CLOCK_SPACING_MS, so a join time is known to that
+   * precision without a per-fan hash (a user's current entry is likewise derived: its score in
+   * `waiting`, else its active key). Trimmed to the head of the line by admission.
+   */
+  clock: string;
+  /** STRING set once the concert is in QUEUED_CONCERTS_KEY (enter.lua asks the caller to add it, unlist.lua clears it). */
+  listed: string;
   /** ZSET userId -> ms when the active slot ends: counting and expiring actives is O(log n). */
   activeExpiry: string;
   /** Base of the per-user active session strings (`<base><userId>` = entry id, with PXAT). */
@@ -31,8 +35,8 @@ export function concertQueueKeys(concertId: number): ConcertQueueKeys {
   return {
     seq: `${p}seq`,
     waiting: `${p}waiting`,
-    entries: `${p}entries`,
-    entered: `${p}entered`,
+    clock: `${p}clock`,
+    listed: `${p}listed`,
     activeExpiry: `${p}active-expiry`,
     activeBase: `${p}active:`,
     maxActive: `${p}max-active`,
@@ -41,6 +45,9 @@ export function concertQueueKeys(concertId: number): ConcertQueueKeys {
     version: `${p}version`,
   };
 }
+
+/** Join times are known to this precision (see `clock`). */
+export const CLOCK_SPACING_MS = 100;
 
 export const activeKey = (k: ConcertQueueKeys, userId: number) => `${k.activeBase}${userId}`;
 

@@ -18,5 +18,6 @@ export function ticketToProto(t: Ticket): QueueTicket {
     position: BigInt(t.position),
     estimatedWaitSeconds: BigInt(t.estimatedWaitSeconds),
     expiresAt: t.expiresAtMs > 0 ? timestampFromMs(t.expiresAtMs) : undefined,
+    nextPollAfterMs: t.nextPollAfterMs,
   });
 }

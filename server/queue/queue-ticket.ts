@@ -1,3 +1,4 @@
+import type { PollHint } from "./poll-hint.js";
 import { EntryState } from "./entry-state.js";
 import type { EntryStatus } from "./queue.store.js";
 
@@ -9,6 +10,15 @@ export interface Ticket {
   position: number;
   estimatedWaitSeconds: number;
   expiresAtMs: number;
+  /** next_poll_after_ms (see PollHint). */
+  nextPollAfterMs: number;
+}
+
+/** What turns a store status into a ticket, besides the status itself. */
+export interface TicketPolicy {
+  rateWindowMs: number;
+  activeTtlSeconds: number;
+  poll: PollHint;
 }
 
 /**
@@ -23,8 +33,9 @@ export function estimateWaitSeconds(s: EntryStatus, rateWindowMs: number, active
   return 0; // admission paused by an operator: no estimate possible
 }
 
-export function ticketOf(token: string, concertId: number, s: EntryStatus, rateWindowMs: number, activeTtlSeconds: number): Ticket {
+export function ticketOf(token: string, concertId: number, s: EntryStatus, p: TicketPolicy): Ticket {
   const state = s.state === EntryState.Waiting || s.state === EntryState.Active ? s.state : EntryState.Expired;
+  const { rateWindowMs, activeTtlSeconds } = p;
   return {
     token,
     concertId,
@@ -32,6 +43,7 @@ export function ticketOf(token: string, concertId: number, s: EntryStatus, rateW
     position: state === EntryState.Waiting ? s.position : 0,
     estimatedWaitSeconds: estimateWaitSeconds(s, rateWindowMs, activeTtlSeconds),
     expiresAtMs: state === EntryState.Active ? s.expiresAtMs : 0,
+    nextPollAfterMs: p.poll.ms(state, s.position, s.waiting, s.expiresAtMs),
   };
 }
 

@@ -4,7 +4,11 @@ import type { ActiveSessions } from "./active-sessions.js";
 import { QueueActiveSessions } from "./active-sessions.end-entry.js";
 import { AdmissionWorker } from "./admission.worker.js";
 import { AdmitFans } from "./admit-fans.js";
+import { RedisConcertInfoCache } from "../concert/concert-info.cache.redis.js";
+import { CachedConcertLookup } from "./concert-lookup.cached.js";
 import { SequelizeConcertLookup } from "./concert-lookup.sequelize.js";
+import { PollHint } from "./poll-hint.js";
+import type { TicketPolicy } from "./queue-ticket.js";
 import { EndEntry } from "./end-entry.js";
 import { GetQueueStats } from "./get-queue-stats.js";
 import { GetQueueStatus } from "./get-queue-status.js";
@@ -33,17 +37,22 @@ export function createQueueModule(infra: Infra, opts: QueueModuleOptions = {}): 
   const storeOptions = { activeTtlSeconds: config.queueActiveTtlSeconds, defaultMaxActive: config.queueMaxActive };
   const store = (opts.store ?? ((redis, o) => new RedisQueueStore(redis, o)))(infra.redis, storeOptions);
   const signer = new QueueTokenSigner(config.queueTokenSecret);
-  const lookup = new SequelizeConcertLookup(infra.db);
+  const lookup = new CachedConcertLookup(new SequelizeConcertLookup(infra.db), new RedisConcertInfoCache(infra.redis));
+  const policy: TicketPolicy = {
+    rateWindowMs: store.rateWindowMs,
+    activeTtlSeconds: config.queueActiveTtlSeconds,
+    poll: new PollHint({ budgetPerSecond: config.queuePollBudgetPerSecond, rateLimitPerSecond: config.rateLimitPerSecond }),
+  };
   const events = new KafkaQueueEventPublisher(infra.kafka, logger, { topicPrefix: config.kafkaTopicPrefix });
   const admit = new AdmitFans(store, events);
   const endEntry = new EndEntry(store, events, admit, logger);
-  const hub = new QueueWatchHub(store, config.queueActiveTtlSeconds, logger);
+  const hub = new QueueWatchHub(store, policy, logger);
   registerQueueMetrics(infra.metrics, store);
 
   return {
     queue: createQueueHandler({
-      issueToken: new IssueToken(store, lookup, signer, events, admit, config.queueActiveTtlSeconds, logger),
-      getQueueStatus: new GetQueueStatus(store, config.queueActiveTtlSeconds),
+      issueToken: new IssueToken(store, lookup, signer, events, policy),
+      getQueueStatus: new GetQueueStatus(store, policy),
       endEntry,
       hub,
     }),

@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
-import { activeKey, concertQueueKeys, QUEUED_CONCERTS_KEY, type ConcertQueueKeys } from "./queue-keys.js";
+import { activeKey, CLOCK_SPACING_MS, concertQueueKeys, QUEUED_CONCERTS_KEY, type ConcertQueueKeys } from "./queue-keys.js";
 import { EntryState, QueueScriptFailure } from "./entry-state.js";
 import { defineQueueScripts, queueScript, runScript } from "./lua/queue.scripts.js";
-import type { AdmitResult, EnterResult, EntryStatus, LeaveResult, QueueStats, QueueStore, WaitingEntry } from "./queue.store.js";
+import type { Admission, AdmitResult, EnterResult, EntryStatus, LeaveResult, QueueStats, QueueStore, WaitingEntry } from "./queue.store.js";
 
 export interface RedisQueueStoreOptions {
   activeTtlSeconds: number;
@@ -14,6 +14,20 @@ export interface RedisQueueStoreOptions {
 }
 
 const num = (v: unknown) => Number(v);
+
+/** KEYS of enter.lua for one user (exported for the bench's line filler, which runs the same script). */
+export function enterKeys(k: ConcertQueueKeys, userId: number): string[] {
+  return [k.seq, k.waiting, activeKey(k, userId), k.activeExpiry, k.version, k.maxActive, k.admittedTotal, k.admissions, k.activeBase, k.clock, k.listed];
+}
+
+function admissionsOf(flat: Array<string | number>): Admission[] {
+  const out: Admission[] = [];
+  for (let i = 0; i < flat.length; i += 3) out.push({ userId: num(flat[i]), entryId: num(flat[i + 1]), expiresAtMs: num(flat[i + 2]) });
+  return out;
+}
+
+/** Entries per watch-batch script call: bounds how long one call holds Redis. */
+const WATCH_CHUNK = 2000;
 
 export class RedisQueueStore implements QueueStore {
   readonly rateWindowMs: number;
@@ -29,40 +43,46 @@ export class RedisQueueStore implements QueueStore {
 
   async enter(concertId: number, userId: number): Promise<EnterResult> {
     const k = concertQueueKeys(concertId);
-    const r = (await runScript(this.redis, "queueEnter",
-      [k.seq, k.waiting, k.entries, k.entered, activeKey(k, userId), k.activeExpiry, k.version], [userId])) as number[];
+    const r = (await runScript(this.redis, "queueEnter", enterKeys(k, userId),
+      [userId, this.ttlMs, this.opts.defaultMaxActive, this.rateWindowMs, this.batch, CLOCK_SPACING_MS])) as Array<number | Array<string | number>>;
+    // The ticker's set of concerts cannot share the concert's cluster slot, so it is updated outside
+    // the script: only by the first entry of an idle line (enter.lua saw `listed` unset).
+    if (r[10] === 1) await this.markQueued(concertId);
     return {
       entryId: num(r[0]),
-      state: num(r[1]) as EntryState.Waiting | EntryState.Active,
-      position: num(r[2]),
-      expiresAtMs: num(r[3]),
+      status: {
+        state: num(r[1]) as EntryState,
+        position: num(r[2]),
+        expiresAtMs: num(r[3]),
+        admissionsInWindow: num(r[8]),
+        maxActive: num(r[9]),
+        waiting: num(r[7]),
+      },
       isNew: r[4] === 1,
       endedByTtl: r[5] === 1,
+      positionAtEntry: num(r[6]),
+      admitted: admissionsOf(r[11] as Array<string | number>),
     };
   }
 
   async admit(concertId: number): Promise<AdmitResult> {
     const k = concertQueueKeys(concertId);
     const r = (await runScript(this.redis, "queueAdmit",
-      [k.waiting, k.activeExpiry, k.maxActive, k.admittedTotal, k.admissions, k.entries, k.entered, k.version, k.activeBase],
+      [k.waiting, k.activeExpiry, k.maxActive, k.admittedTotal, k.admissions, k.clock, k.version, k.activeBase],
       [this.ttlMs, this.opts.defaultMaxActive, this.rateWindowMs, this.batch])) as [string[], Array<string | number>, number, number];
-    const admitted = [];
-    for (let i = 0; i < r[1].length; i += 3) {
-      admitted.push({ userId: num(r[1][i]), entryId: num(r[1][i + 1]), expiresAtMs: num(r[1][i + 2]) });
-    }
-    return { expired: r[0].map(num), admitted, waiting: num(r[2]), active: num(r[3]) };
+    return { expired: r[0].map(num), admitted: admissionsOf(r[1]), waiting: num(r[2]), active: num(r[3]) };
   }
 
   async leave(concertId: number, userId: number, entryId?: number): Promise<LeaveResult> {
     const k = concertQueueKeys(concertId);
     const r = (await runScript(this.redis, "queueLeave",
-      [k.waiting, k.activeExpiry, k.entries, k.entered, activeKey(k, userId), k.version],
+      [k.waiting, k.activeExpiry, activeKey(k, userId), k.version],
       [userId, entryId === undefined ? "" : entryId])) as number[];
     return r[0] === QueueScriptFailure.NoSuchEntry ? undefined : (num(r[0]) as LeaveResult);
   }
 
   private statusKeys(k: ConcertQueueKeys, userId: number): string[] {
-    return [k.seq, k.entries, k.waiting, activeKey(k, userId), k.activeExpiry, k.admissions, k.maxActive];
+    return [k.seq, k.waiting, activeKey(k, userId), k.activeExpiry, k.admissions, k.maxActive];
   }
 
   private toStatus(r: number[]): EntryStatus {
@@ -73,6 +93,7 @@ export class RedisQueueStore implements QueueStore {
       expiresAtMs: num(r[2]),
       admissionsInWindow: num(r[3]),
       maxActive: max < 0 ? this.opts.defaultMaxActive : max,
+      waiting: num(r[5]),
     };
   }
 
@@ -95,6 +116,42 @@ export class RedisQueueStore implements QueueStore {
     });
   }
 
+  async watchBatch(concertId: number, items: Array<{ userId: number; entryId: number }>): Promise<{ version: string; statuses: EntryStatus[] }> {
+    const k = concertQueueKeys(concertId);
+    const keys = [k.waiting, k.activeExpiry, k.admissions, k.maxActive, k.version, k.activeBase];
+    const chunks: Array<Array<{ userId: number; entryId: number }>> = [];
+    for (let i = 0; i < items.length; i += WATCH_CHUNK) chunks.push(items.slice(i, i + WATCH_CHUNK));
+    if (chunks.length === 0) chunks.push([]);
+    const p = this.redis.pipeline();
+    for (const c of chunks) {
+      const args: Array<string | number> = [this.rateWindowMs];
+      for (const it of c) args.push(it.userId, it.entryId);
+      queueScript(p, "queueWatchBatch", keys, args);
+    }
+    const out = (await p.exec()) ?? [];
+    const statuses: EntryStatus[] = [];
+    // The first chunk's counter is the one to remember: a change during later chunks is seen next tick.
+    let version = "0";
+    out.forEach(([err, res], ci) => {
+      if (err) throw err;
+      const [v, recent, rawMax, waiting, flat] = res as [string, number, number, number, number[]];
+      if (ci === 0) version = String(v);
+      const maxActive = num(rawMax) < 0 ? this.opts.defaultMaxActive : num(rawMax);
+      for (let i = 0; i < flat.length; i += 2) {
+        const state = num(flat[i]) as EntryState;
+        statuses.push({
+          state,
+          position: state === 1 ? num(flat[i + 1]) : 0,
+          expiresAtMs: state === 2 ? num(flat[i + 1]) : 0,
+          admissionsInWindow: num(recent),
+          maxActive,
+          waiting: num(waiting),
+        });
+      }
+    });
+    return { version, statuses };
+  }
+
   async stats(concertId: number): Promise<QueueStats> {
     const k = concertQueueKeys(concertId);
     const r = (await runScript(this.redis, "queueStats",
@@ -111,7 +168,7 @@ export class RedisQueueStore implements QueueStore {
 
   async listWaiting(concertId: number, offset: number, limit: number): Promise<WaitingEntry[]> {
     const k = concertQueueKeys(concertId);
-    const r = (await runScript(this.redis, "queueListWaiting", [k.waiting, k.entered], [offset, limit])) as Array<string | number>;
+    const r = (await runScript(this.redis, "queueListWaiting", [k.waiting, k.clock], [offset, limit])) as Array<string | number>;
     const out: WaitingEntry[] = [];
     for (let i = 0; i < r.length; i += 2) out.push({ userId: num(r[i]), position: offset + i / 2 + 1, enteredAtMs: num(r[i + 1]) });
     return out;
@@ -137,15 +194,17 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async markQueued(concertId: number): Promise<void> {
+    // Set first, flag after: if the SADD fails the flag stays unset and the next entry retries it.
     await this.redis.sadd(QUEUED_CONCERTS_KEY, concertId);
+    await this.redis.set(concertQueueKeys(concertId).listed, 1);
   }
 
   async unmarkIfIdle(concertId: number): Promise<void> {
-    // Remove first, then look again: an entry that slipped in meanwhile is re-added either by this
-    // check or by its own markQueued, which runs after its enter script (no lost concert).
+    // Remove first, then look again atomically with clearing `listed`: an entry that slipped in
+    // before the look is counted (re-added here); one after it finds `listed` unset and adds itself.
     await this.redis.srem(QUEUED_CONCERTS_KEY, concertId);
     const k = concertQueueKeys(concertId);
-    const [waiting, active] = await Promise.all([this.redis.zcard(k.waiting), this.redis.zcard(k.activeExpiry)]);
-    if (waiting + active > 0) await this.markQueued(concertId);
+    const busy = await runScript(this.redis, "queueUnlist", [k.waiting, k.activeExpiry, k.listed], []);
+    if (busy === 1) await this.redis.sadd(QUEUED_CONCERTS_KEY, concertId);
   }
 }

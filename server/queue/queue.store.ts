@@ -2,13 +2,16 @@ import type { EntryState } from "./entry-state.js";
 
 export interface EnterResult {
   entryId: number;
-  state: EntryState.Waiting | EntryState.Active;
-  position: number;
-  expiresAtMs: number;
+  /** The entry after this step's admission: WAITING with its place, or ACTIVE (perhaps admitted by this very call). */
+  status: EntryStatus;
   /** A new place at the back (first entry, or re-entry after the last one ended). */
   isNew: boolean;
+  /** Place at the back when isNew (before this step's admission); 0 otherwise. */
+  positionAtEntry: number;
   /** The user's previous active slot had timed out and was ended by this call. */
   endedByTtl: boolean;
+  /** Fans (the caller perhaps among them) this step admitted into free slots. */
+  admitted: Admission[];
 }
 
 export interface Admission {
@@ -33,6 +36,8 @@ export interface EntryStatus {
   /** Admissions observed in the rate window. */
   admissionsInWindow: number;
   maxActive: number;
+  /** How many are waiting in this concert's line (sizes the poll hint). */
+  waiting: number;
 }
 
 export interface QueueStats {
@@ -63,6 +68,11 @@ export interface QueueStore {
   status(concertId: number, userId: number, entryId: number): Promise<EntryStatus>;
   /** Many statuses in one round trip (the watch ticker). */
   statuses(items: Array<{ concertId: number; userId: number; entryId: number }>): Promise<EntryStatus[]>;
+  /**
+   * The watch hub's tick for one concert: the line's shared figures read once, then each entry's
+   * state and place, with the change counter they were read at (one script call per chunk).
+   */
+  watchBatch(concertId: number, items: Array<{ userId: number; entryId: number }>): Promise<{ version: string; statuses: EntryStatus[] }>;
   stats(concertId: number): Promise<QueueStats>;
   listWaiting(concertId: number, offset: number, limit: number): Promise<WaitingEntry[]>;
   setMaxActive(concertId: number, maxActive: number): Promise<void>;

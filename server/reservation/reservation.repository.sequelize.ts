@@ -73,6 +73,8 @@ export class SequelizeReservationRepository implements ReservationRepository {
       );
       if (Number(busy.n) > 0) throw seatsTaken([]);
     }
+    // A fan's first booking creates their user row (the waiting room before it never touches MySQL).
+    await run(tx, "INSERT IGNORE INTO users (id, created_at) VALUES (?, NOW(3))", [h.userId]);
     // Prepared statements on the transaction's connection (db/prepared.ts): the hot path of a sale.
     const { insertId } = await run(
       tx,

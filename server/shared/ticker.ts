@@ -10,7 +10,8 @@ export class Ticker {
 
   constructor(
     private readonly tick: () => Promise<void>,
-    private readonly intervalMs: number,
+    /** A number, or a function read before each wait (a period that stretches with load). */
+    private readonly intervalMs: number | (() => number),
     /** Tick at once on start (catch up after a restart) instead of after the first interval. */
     private readonly immediate = false,
   ) {}
@@ -43,6 +44,6 @@ export class Ticker {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.run();
-    }, this.intervalMs);
+    }, typeof this.intervalMs === "number" ? this.intervalMs : this.intervalMs());
   }
 }

@@ -4,6 +4,9 @@ import { EntryState } from "../../server/queue/entry-state.js";
 import { estimateWaitSeconds, ticketOf } from "../../server/queue/queue-ticket.js";
 import { ticketToProto } from "../../server/queue/queue-ticket.mapper.js";
 import type { EntryStatus } from "../../server/queue/queue.store.js";
+import { PollHint } from "../../server/queue/poll-hint.js";
+
+const policy = { rateWindowMs: 60_000, activeTtlSeconds: 1800, poll: new PollHint({ budgetPerSecond: 2000, rateLimitPerSecond: 50 }) };
 
 const status = (s: Partial<EntryStatus>): EntryStatus => ({
   state: EntryState.Waiting,
@@ -11,6 +14,7 @@ const status = (s: Partial<EntryStatus>): EntryStatus => ({
   expiresAtMs: 0,
   admissionsInWindow: 0,
   maxActive: 100,
+  waiting: 10,
   ...s,
 });
 
@@ -26,16 +30,16 @@ describe("queue ticket mapping (fast tier)", () => {
   });
 
   it("maps WAITING with its place, ACTIVE with its end, anything else as EXPIRED", () => {
-    const waiting = ticketToProto(ticketOf("t", 7, status({ position: 3 }), 60_000, 1800));
+    const waiting = ticketToProto(ticketOf("t", 7, status({ position: 3 }), policy));
     expect(waiting).toMatchObject({ token: "t", concertId: 7n, state: QueueState.WAITING, position: 3n });
     expect(waiting.expiresAt).toBeUndefined();
 
-    const active = ticketToProto(ticketOf("t", 7, status({ state: EntryState.Active, expiresAtMs: 5_000 }), 60_000, 1800));
+    const active = ticketToProto(ticketOf("t", 7, status({ state: EntryState.Active, expiresAtMs: 5_000 }), policy));
     expect(active).toMatchObject({ state: QueueState.ACTIVE, position: 0n, estimatedWaitSeconds: 0n });
     expect(Number(active.expiresAt!.seconds)).toBe(5);
 
     for (const state of [EntryState.Expired, EntryState.Unknown]) {
-      expect(ticketToProto(ticketOf("t", 7, status({ state }), 60_000, 1800))).toMatchObject({ state: QueueState.EXPIRED, position: 0n });
+      expect(ticketToProto(ticketOf("t", 7, status({ state }), policy))).toMatchObject({ state: QueueState.EXPIRED, position: 0n });
     }
   });
 });

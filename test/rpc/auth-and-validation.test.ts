@@ -51,14 +51,15 @@ describe("JWT auth (SPEC section 2)", () => {
     expect(expiredErr.rawMessage).toMatch(/expired/);
   });
 
-  it("creates a user on first sight, whose balance reads 0 until the first charge creates its row", async () => {
+  it("creates no user row on sight: a new fan's balance reads 0, and the first charge creates the user and balance rows", async () => {
     const client = clientFor(PaymentService, server.url, { headers: await bearer(31337) });
     expect(Number((await client.getBalance({})).balance)).toBe(0);
     const db = server.app.infra.db;
     const count = async (sql: string) => Number(((await db.query(sql)) as [Array<{ n: number }>, unknown])[0][0].n);
-    expect(await count("SELECT COUNT(*) AS n FROM users WHERE id = 31337")).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM users WHERE id = 31337")).toBe(0);
     expect(await count("SELECT COUNT(*) AS n FROM balances WHERE user_id = 31337")).toBe(0);
     expect(Number((await client.chargeBalance({ amount: 700n, idempotencyKey: "first" })).balance)).toBe(700);
+    expect(await count("SELECT COUNT(*) AS n FROM users WHERE id = 31337")).toBe(1);
     expect(await count("SELECT COUNT(*) AS n FROM balances WHERE user_id = 31337 AND balance = 700")).toBe(1);
   });
 

@@ -5,10 +5,9 @@
 -- KEYS[3] max-active      STRING operator policy (absent = ARGV[2])
 -- KEYS[4] admitted-total  STRING counter
 -- KEYS[5] admissions      ZSET entry id -> ms admitted (rate window)
--- KEYS[6] entries         HASH userId -> current entry id
--- KEYS[7] entered         HASH userId -> ms joined
--- KEYS[8] version         STRING change counter for watchers
--- KEYS[9] active base     "<prefix>queue:{c}:active:" — passed through KEYS so the client's key prefix is
+-- KEYS[6] clock           ZSET entry id -> ms (join-time checkpoints; trimmed to the head of the line)
+-- KEYS[7] version         STRING change counter for watchers
+-- KEYS[8] active base     "<prefix>queue:{c}:active:" — passed through KEYS so the client's key prefix is
 --                         applied; the per-user key is this base plus the user id (same hash tag, same slot).
 -- ARGV[1] active TTL in ms
 -- ARGV[2] default max_active (QUEUE_MAX_ACTIVE)
@@ -23,9 +22,7 @@ local changed = false
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, batch)
 for _, uid in ipairs(expired) do
   redis.call('ZREM', KEYS[2], uid)
-  redis.call('DEL', KEYS[9] .. uid)
-  redis.call('HDEL', KEYS[6], uid)
-  redis.call('HDEL', KEYS[7], uid)
+  redis.call('DEL', KEYS[8] .. uid)
   changed = true
 end
 
@@ -38,7 +35,7 @@ if free > 0 then
   local expiresAt = now + tonumber(ARGV[1])
   for i = 1, #head, 2 do
     local uid, entry = head[i], head[i + 1]
-    redis.call('SET', KEYS[9] .. uid, entry, 'PXAT', expiresAt)
+    redis.call('SET', KEYS[8] .. uid, entry, 'PXAT', expiresAt)
     redis.call('ZADD', KEYS[2], expiresAt, uid)
     redis.call('ZADD', KEYS[5], now, entry)
     redis.call('INCR', KEYS[4])
@@ -48,6 +45,14 @@ if free > 0 then
     changed = true
   end
 end
+-- Checkpoints older than the one covering the head of the line can date no one any more.
+local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local keep = #head > 0 and redis.call('ZREVRANGEBYSCORE', KEYS[6], head[2], '-inf', 'WITHSCORES', 'LIMIT', 0, 1) or {}
+if #keep > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', '(' .. keep[2])
+elseif #head == 0 then
+  redis.call('DEL', KEYS[6])
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[3]))
-if changed then redis.call('INCR', KEYS[8]) end
+if changed then redis.call('INCR', KEYS[7]) end
 return {expired, admitted, redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2])}

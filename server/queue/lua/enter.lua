@@ -1,34 +1,85 @@
--- enter: put a user in a concert's line, or return the entry they already have (IssueToken is idempotent).
--- KEYS[1] seq            STRING arrival counter (entry ids)
--- KEYS[2] waiting        ZSET userId -> entry id
--- KEYS[3] entries        HASH userId -> current entry id
--- KEYS[4] entered        HASH userId -> ms joined
--- KEYS[5] active         STRING active session of this user (entry id, PXAT)
--- KEYS[6] active-expiry  ZSET userId -> ms the active slot ends
--- KEYS[7] version        STRING change counter for watchers
+-- enter: IssueToken in one step. Puts a user in a concert's line (or returns the entry they already
+-- have: IssueToken is idempotent), fills free active slots from the head so a newcomer to a line with
+-- room is admitted at once, and reports everything the ticket needs, so IssueToken is one round trip.
+-- The user's current entry is derived, not stored: its score in `waiting`, else the value of its
+-- active key; join times come from the sparse `clock` checkpoints (no per-fan hash).
+-- KEYS[1] seq             STRING arrival counter (entry ids)
+-- KEYS[2] waiting         ZSET userId -> entry id
+-- KEYS[3] active          STRING active session of this user (entry id, PXAT)
+-- KEYS[4] active-expiry   ZSET userId -> ms the active slot ends
+-- KEYS[5] version         STRING change counter for watchers
+-- KEYS[6] max-active      STRING operator policy (absent = ARGV[3])
+-- KEYS[7] admitted-total  STRING counter
+-- KEYS[8] admissions      ZSET entry id -> ms admitted (rate window)
+-- KEYS[9] active base     "<prefix>queue:{c}:active:" (per-user active key = base .. userId)
+-- KEYS[10] clock          ZSET entry id -> ms: a checkpoint at most every ARGV[6] ms (join times)
+-- KEYS[11] listed         STRING set once the concert is in the ticker's set (see unlist.lua)
 -- ARGV[1] userId
--- Returns {entryId, state, position, expiresAtMs, isNew, endedByTtl}
+-- ARGV[2] active TTL in ms
+-- ARGV[3] default max_active (QUEUE_MAX_ACTIVE)
+-- ARGV[4] rate window in ms
+-- ARGV[5] most slots to fill in this call
+-- ARGV[6] clock checkpoint spacing in ms
+-- Returns {entryId, state, position, expiresAtMs, isNew, endedByTtl, positionAtEntry, waiting,
+--          admissionsInWindow, maxActive, needsListing, {admitted userId, entryId, expiresAtMs, ...}}
 --   state: 1 WAITING, 2 ACTIVE. endedByTtl = 1 when a timed-out active slot was found and ended here.
+--   needsListing = 1: the caller must add the concert to the ticker's set, then set `listed`.
 local uid = ARGV[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local endedByTtl = 0
-local current = redis.call('HGET', KEYS[3], uid)
-if current then
-  local rank = redis.call('ZRANK', KEYS[2], uid)
-  if rank then
-    return {tonumber(current), 1, rank + 1, 0, 0, 0}
+local endedByTtl, isNew = 0, 0
+local entry = redis.call('ZSCORE', KEYS[2], uid)
+local posAtEntry = 0
+if not entry and not redis.call('GET', KEYS[3]) then
+  if redis.call('ZSCORE', KEYS[4], uid) then
+    -- The active slot timed out and no admission step has ended it yet: end it here, then queue again.
+    redis.call('ZREM', KEYS[4], uid)
+    redis.call('INCR', KEYS[5])
+    endedByTtl = 1
   end
-  if redis.call('GET', KEYS[5]) == current then
-    return {tonumber(current), 2, 0, tonumber(redis.call('ZSCORE', KEYS[6], uid)), 0, 0}
+  entry = redis.call('INCR', KEYS[1])
+  redis.call('ZADD', KEYS[2], entry, uid)
+  local last = redis.call('ZRANGE', KEYS[10], -1, -1, 'WITHSCORES')
+  if #last == 0 or now - tonumber(last[1]) >= tonumber(ARGV[6]) then
+    redis.call('ZADD', KEYS[10], entry, now)
   end
-  -- The active slot timed out and no sweeper has ended it yet: end it here, then queue again at the back.
-  redis.call('ZREM', KEYS[6], uid)
-  redis.call('INCR', KEYS[7])
-  endedByTtl = 1
+  -- No version bump: joining at the back moves no one else's place.
+  isNew = 1
+  posAtEntry = redis.call('ZRANK', KEYS[2], uid) + 1
 end
-local id = redis.call('INCR', KEYS[1])
-redis.call('ZADD', KEYS[2], id, uid)
-redis.call('HSET', KEYS[3], uid, id)
-redis.call('HSET', KEYS[4], uid, now)
-return {id, 1, redis.call('ZRANK', KEYS[2], uid) + 1, 0, 1, endedByTtl}
+
+-- Fill free slots from the head (first come, first served: the caller only if everyone ahead fits).
+-- Live slots only: timed-out ones not yet swept by admit.lua hold no one.
+local max = tonumber(redis.call('GET', KEYS[6]) or ARGV[3])
+local free = max - redis.call('ZCOUNT', KEYS[4], '(' .. now, '+inf')
+if free > tonumber(ARGV[5]) then free = tonumber(ARGV[5]) end
+local admitted = {}
+if free > 0 then
+  local head = redis.call('ZPOPMIN', KEYS[2], free)
+  local expiresAt = now + tonumber(ARGV[2])
+  for i = 1, #head, 2 do
+    local u, e = head[i], head[i + 1]
+    redis.call('SET', KEYS[9] .. u, e, 'PXAT', expiresAt)
+    redis.call('ZADD', KEYS[4], expiresAt, u)
+    redis.call('ZADD', KEYS[8], now, e)
+    redis.call('INCR', KEYS[7])
+    admitted[#admitted + 1] = u
+    admitted[#admitted + 1] = e
+    admitted[#admitted + 1] = expiresAt
+  end
+  if #head > 0 then redis.call('INCR', KEYS[5]) end
+end
+
+local recent = redis.call('ZCOUNT', KEYS[8], now - tonumber(ARGV[4]), '+inf')
+local waiting = redis.call('ZCARD', KEYS[2])
+local needsListing = redis.call('EXISTS', KEYS[11]) == 0 and 1 or 0
+local state, position, expiresAt = 1, 0, 0
+local rank = redis.call('ZRANK', KEYS[2], uid)
+if rank then
+  position = rank + 1
+else
+  state = 2
+  entry = redis.call('GET', KEYS[3])
+  expiresAt = tonumber(redis.call('ZSCORE', KEYS[4], uid))
+end
+return {tonumber(entry), state, position, expiresAt, isNew, endedByTtl, posAtEntry, waiting, recent, max, needsListing, admitted}

@@ -1,28 +1,31 @@
 -- leave: take a user out of the line or out of their active slot (LeaveQueue, RemoveFromQueue, Pay).
+-- The user's current entry is derived: its score in `waiting`, else the value of its active key.
 -- KEYS[1] waiting        ZSET userId -> entry id
 -- KEYS[2] active-expiry  ZSET userId -> ms the active slot ends
--- KEYS[3] entries        HASH userId -> current entry id
--- KEYS[4] entered        HASH userId -> ms joined
--- KEYS[5] active         STRING active session of this user
--- KEYS[6] version        STRING change counter for watchers
+-- KEYS[3] active         STRING active session of this user (entry id)
+-- KEYS[4] version        STRING change counter for watchers
 -- ARGV[1] userId
 -- ARGV[2] entry id the caller holds, or "" for whatever entry the user has (operator, payment)
 -- Returns {was}: 1 was WAITING, 2 was ACTIVE, 3 the active slot had already timed out (ended now),
 --   or a failure code (QueueScriptFailure): -1 no current entry / not the caller's entry.
-local uid = ARGV[1]
-local current = redis.call('HGET', KEYS[3], uid)
-if not current or (ARGV[2] ~= '' and ARGV[2] ~= current) then
+local uid, want = ARGV[1], tonumber(ARGV[2])
+local waitingEntry = redis.call('ZSCORE', KEYS[1], uid)
+local activeEntry = redis.call('GET', KEYS[3])
+local was
+if waitingEntry then
+  if want and tonumber(waitingEntry) ~= want then return {-1} end
+  redis.call('ZREM', KEYS[1], uid)
+  was = 1
+elseif activeEntry then
+  if want and tonumber(activeEntry) ~= want then return {-1} end
+  redis.call('DEL', KEYS[3])
+  redis.call('ZREM', KEYS[2], uid)
+  was = 2
+elseif redis.call('ZREM', KEYS[2], uid) == 1 then
+  -- A slot that timed out (its key is gone) and was not swept yet: whoever asks, it has ended.
+  was = 3
+else
   return {-1}
 end
-local was = 3
-if redis.call('ZREM', KEYS[1], uid) == 1 then
-  was = 1
-elseif redis.call('GET', KEYS[5]) == current then
-  was = 2
-end
-redis.call('ZREM', KEYS[2], uid)
-redis.call('DEL', KEYS[5])
-redis.call('HDEL', KEYS[3], uid)
-redis.call('HDEL', KEYS[4], uid)
-redis.call('INCR', KEYS[6])
+redis.call('INCR', KEYS[4])
 return {was}

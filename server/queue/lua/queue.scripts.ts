@@ -3,12 +3,14 @@ import { defineLuaScripts, type LuaScript } from "../../redis/lua-script.js";
 
 /** The waiting room's scripts (KEYS/ARGV are documented in each file's header). */
 const SCRIPTS = {
-  queueEnter: { file: "enter.lua", keys: 7 },
-  queueAdmit: { file: "admit.lua", keys: 9 },
-  queueLeave: { file: "leave.lua", keys: 6 },
-  queueStatus: { file: "status.lua", keys: 7 },
+  queueEnter: { file: "enter.lua", keys: 11 },
+  queueAdmit: { file: "admit.lua", keys: 8 },
+  queueLeave: { file: "leave.lua", keys: 4 },
+  queueStatus: { file: "status.lua", keys: 6 },
   queueStats: { file: "stats.lua", keys: 5 },
   queueListWaiting: { file: "list-waiting.lua", keys: 2 },
+  queueUnlist: { file: "unlist.lua", keys: 3 },
+  queueWatchBatch: { file: "watch-batch.lua", keys: 6 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -3,14 +3,14 @@ import { DomainError } from "../../shared/domain-error.js";
 import { accessOf } from "../access-policy.js";
 import { kAuth, type AuthContext } from "../context-keys.js";
 import type { JwtVerifier } from "../../identity/jwt-verifier.js";
-import type { UserDirectory } from "../../identity/user-directory.js";
 import { signInFirst } from "../../identity/identity.errors.js";
 
 /**
  * Checks `authorization: Bearer <JWT>` against the access policy (SPEC section 2) and puts the
- * caller into the context. Users are created on first sight.
+ * caller into the context. It writes nothing: a user's row is created by their first booking or
+ * charge, inside that transaction, so the waiting room never touches MySQL (SPEC 7.1).
  */
-export function createAuthInterceptor(verifier: JwtVerifier, users: UserDirectory): Interceptor {
+export function createAuthInterceptor(verifier: JwtVerifier): Interceptor {
   return (next) => async (req) => {
     const access = accessOf(req.service.typeName, req.method.name);
     const header = req.header.get("authorization");
@@ -22,7 +22,6 @@ export function createAuthInterceptor(verifier: JwtVerifier, users: UserDirector
     if (access === "admin" && !auth.isAdmin) {
       throw new DomainError("NOT_ADMIN", "this RPC is for operators: use a JWT with role \"admin\"");
     }
-    await users.ensure(auth.userId);
     req.contextValues.set(kAuth, auth);
     return next(req);
   };

@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+/**
+ * WatchQueueStatus load generator (its own process): opens one Connect (JSON, enveloped) server
+ * stream per prepared fan over `connections` HTTP/2 sessions, then admits fans with SetQueuePolicy
+ * and times how long each stream takes to hear about it. Samples /healthz meanwhile and reads the
+ * server's RSS from /proc. Prints one JSON result on stdout.
+ * Job: { url, serverPid, concertId, adminJwt, admitTo, connections, items: [{ jwt, qt }], timeoutS }
+ */
+import fs from "node:fs";
+import http2 from "node:http2";
+import { summarize } from "../lib/percentiles.mjs";
+
+const job = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+const N = job.items.length;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** RSS of the server process and its children (WORKERS=1: the process itself), in bytes. */
+function treeRss(pid) {
+  const kids = [];
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) kids.push(Number(d));
+    } catch { /* gone */ }
+  }
+  const rss = (p) => {
+    try {
+      return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"))[1]) * 1024;
+    } catch {
+      return 0;
+    }
+  };
+  return rss(pid) + kids.reduce((s, k) => s + rss(k), 0);
+}
+
+// /healthz sampled every 50 ms over HTTP/1.1 for the whole run.
+const health = [];
+let sampling = true;
+const healthLoop = (async () => {
+  while (sampling) {
+    const t = performance.now();
+    try {
+      await fetch(`${job.url}/healthz`, { signal: AbortSignal.timeout(30_000) });
+      health.push(performance.now() - t);
+    } catch {
+      health.push(30_000);
+    }
+    await sleep(50);
+  }
+})();
+
+const envelope = (obj) => {
+  const body = Buffer.from(JSON.stringify(obj));
+  const b = Buffer.alloc(5 + body.length);
+  b.writeUInt32BE(body.length, 1);
+  body.copy(b, 5);
+  return b;
+};
+const REQ = envelope({});
+
+const firstAt = new Float64Array(N);
+const lastAt = new Float64Array(N);
+const messages = new Uint32Array(N);
+const finalState = new Array(N);
+let withFirst = 0;
+let errors = 0;
+const errorKinds = {};
+
+const sessions = Array.from({ length: job.connections }, () => {
+  const s = http2.connect(job.url);
+  s.on("error", (e) => (errorKinds[e.code ?? e.message] = (errorKinds[e.code ?? e.message] ?? 0) + 1));
+  return s;
+});
+
+function open(i) {
+  const it = job.items[i];
+  const stream = sessions[i % sessions.length].request({
+    ":method": "POST",
+    ":path": "/concert.v1.QueueService/WatchQueueStatus",
+    "content-type": "application/connect+json",
+    "connect-protocol-version": "1",
+    authorization: `Bearer ${it.jwt}`,
+    "x-queue-token": it.qt,
+  });
+  let buf = Buffer.alloc(0);
+  stream.on("data", (chunk) => {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    while (buf.length >= 5) {
+      const len = buf.readUInt32BE(1);
+      if (buf.length < 5 + len) break;
+      const flags = buf[0];
+      const msg = JSON.parse(buf.subarray(5, 5 + len).toString());
+      buf = buf.subarray(5 + len);
+      if (flags & 2) {
+        if (msg.error) {
+          errors++;
+          errorKinds[msg.error.code] = (errorKinds[msg.error.code] ?? 0) + 1;
+        }
+        continue;
+      }
+      const now = performance.now();
+      if (messages[i]++ === 0) {
+        firstAt[i] = now;
+        withFirst++;
+      }
+      lastAt[i] = now;
+      finalState[i] = msg.ticket?.state;
+    }
+  });
+  stream.on("error", (e) => {
+    errors++;
+    errorKinds[e.code ?? e.message] = (errorKinds[e.code ?? e.message] ?? 0) + 1;
+  });
+  stream.end(REQ);
+}
+
+const rssBefore = treeRss(job.serverPid);
+const t0 = performance.now();
+for (let i = 0; i < N; i++) {
+  open(i);
+  if (i % 500 === 499) await new Promise((r) => setImmediate(r));
+}
+const openedMs = performance.now() - t0;
+const deadline = Date.now() + job.timeoutS * 1000;
+while (withFirst < N && Date.now() < deadline) await sleep(50);
+const allFirstMs = performance.now() - t0;
+const healthDuringOpen = summarize(health.slice());
+await sleep(1000);
+const rssOpen = treeRss(job.serverPid);
+
+// Admission: the head `admitTo` fans turn ACTIVE and everyone behind moves up, so every stream is affected.
+const before = Float64Array.from(lastAt);
+const healthMark = health.length;
+const tAdmit = performance.now();
+const r = await fetch(`${job.url}/concert.v1.AdminService/SetQueuePolicy`, {
+  method: "POST",
+  headers: { "content-type": "application/json", authorization: `Bearer ${job.adminJwt}` },
+  body: JSON.stringify({ concertId: String(job.concertId), maxActive: job.admitTo }),
+});
+if (!r.ok) throw new Error(`SetQueuePolicy: ${r.status} ${await r.text()}`);
+const updated = () => {
+  let n = 0;
+  for (let i = 0; i < N; i++) if (lastAt[i] > before[i] && lastAt[i] >= tAdmit) n++;
+  return n;
+};
+const deadline2 = Date.now() + job.timeoutS * 1000;
+while (updated() < N && Date.now() < deadline2) await sleep(100);
+const lat = [];
+for (let i = 0; i < N; i++) if (lastAt[i] >= tAdmit && lastAt[i] > before[i]) lat.push(lastAt[i] - tAdmit);
+// lastAt may include a later second update for a few; the first after tAdmit is what counts, so this is an upper bound.
+const healthDuringUpdate = summarize(health.slice(healthMark));
+const active = finalState.filter((s) => s === "QUEUE_STATE_ACTIVE").length;
+
+for (const s of sessions) s.close();
+sampling = false;
+await healthLoop;
+await sleep(5000);
+const rssAfterClose = treeRss(job.serverPid);
+const firsts = [];
+for (let i = 0; i < N; i++) if (messages[i] > 0) firsts.push(firstAt[i] - t0);
+
+const mb = (b) => +(b / 1048576).toFixed(1);
+console.log(JSON.stringify({
+  streams: N,
+  connections: job.connections,
+  openedInMs: Math.round(openedMs),
+  streamsWithFirstMessage: withFirst,
+  timeUntilEveryFirstMessageMs: withFirst === N ? Math.round(allFirstMs) : null,
+  firstMessageMs: summarize(firsts),
+  rssMB: { before: mb(rssBefore), open: mb(rssOpen), afterClose5s: mb(rssAfterClose) },
+  memoryPerStreamKB: +((rssOpen - rssBefore) / N / 1024).toFixed(1),
+  admission: { admitted: job.admitTo, streamsUpdated: lat.length, activeSeen: active, admissionToUpdateMs: summarize(lat) },
+  healthzMs: { duringOpen: healthDuringOpen, duringUpdate: healthDuringUpdate },
+  errors,
+  errorKinds,
+}));
+process.exit(0);
