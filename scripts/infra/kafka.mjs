@@ -338,7 +338,7 @@ export async function kafkaReady(port = KAFKA_PORT) {
  * logs, rendered server.properties and cluster id live in the parent directory of dataDir
  * (for the default, .infra/kafka/). The jars in .infra/kafka/libs are shared by all instances.
  */
-function instanceOf({ port = KAFKA_PORT, controllerPort = KAFKA_CONTROLLER_PORT, dataDir = KAFKA_DATA } = {}) {
+function instanceOf({ port = KAFKA_PORT, controllerPort = KAFKA_CONTROLLER_PORT, dataDir = KAFKA_DATA, template, vars } = {}) {
   const data = path.resolve(dataDir);
   const home = path.dirname(data);
   const logDir = path.join(home, 'logs');
@@ -353,6 +353,9 @@ function instanceOf({ port = KAFKA_PORT, controllerPort = KAFKA_CONTROLLER_PORT,
     pidFile: path.join(home, 'kafka.pid'),
     props: path.join(home, 'server.properties'),
     clusterIdFile: path.join(home, 'cluster.id'),
+    // A multi-broker cluster (scripts/infra/kafka-cluster.mjs) renders its own template with @NAME@ vars.
+    template: template ?? path.join(TEMPLATE_DIR, 'server.properties'),
+    vars: vars ?? {},
   };
 }
 
@@ -408,7 +411,8 @@ function toolArgs(mainClass, args) {
 }
 
 function renderServerProperties(inst) {
-  let text = fs.readFileSync(path.join(TEMPLATE_DIR, 'server.properties'), 'utf8').replaceAll('@LOG_DIRS@', inst.data);
+  let text = fs.readFileSync(inst.template, 'utf8').replaceAll('@LOG_DIRS@', inst.data);
+  for (const [k, v] of Object.entries(inst.vars)) text = text.replaceAll(`@${k}@`, String(v));
   // The template names the default ports; another instance gets its own listeners and controller quorum.
   if (inst.port !== KAFKA_PORT) text = text.replaceAll(`:${KAFKA_PORT}`, `:${inst.port}`);
   if (inst.controllerPort !== KAFKA_CONTROLLER_PORT) text = text.replaceAll(`:${KAFKA_CONTROLLER_PORT}`, `:${inst.controllerPort}`);
