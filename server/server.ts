@@ -1,7 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
-import { Redis } from "ioredis";
 import { Kafka, logLevel as kafkaLogLevel } from "kafkajs";
 import { AdminService } from "../gen/concert/v1/admin_pb.js";
 import { ConcertService } from "../gen/concert/v1/concert_pb.js";
@@ -15,7 +14,9 @@ import type { Config } from "./config/config.js";
 import { createSequelize } from "./db/sequelize.js";
 import { createLogger, type Logger } from "./shared/logger.js";
 import { Metrics } from "./ops/metrics.js";
-import { checkReadiness, type DependencyCheck } from "./ops/readiness.js";
+import { checkReadiness, type DependencyCheck, type DependencyGroup } from "./ops/readiness.js";
+import { createRedisClient, pingRedisNodes } from "./redis/redis-client.js";
+import { readRoutingOf } from "./db/read-routing.js";
 import { createHealthHandler } from "./ops/health.handler.js";
 import { createReflectionHandlers } from "./ops/reflection.handler.js";
 import { createPolyglotListener } from "./http/listener.js";
@@ -49,13 +50,7 @@ export interface App {
 
 function createInfra(config: Config, logger: Logger, metrics: Metrics): { infra: Infra; redisConnecting: Promise<void> } {
   const db = createSequelize(config.databaseUrl, config.databaseReadUrls);
-  const redis = new Redis(config.redisUrl, {
-    keyPrefix: config.redisKeyPrefix,
-    lazyConnect: true,
-    // Fail fast while Redis is down, so callers get UNAVAILABLE instead of a hung request.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-  });
+  const redis = createRedisClient(config);
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis error"));
   const redisConnecting = redis.connect().catch((err) => logger.warn({ err: err.message }, "redis not reachable yet; retrying"));
   const kafka = new Kafka({
@@ -68,10 +63,12 @@ function createInfra(config: Config, logger: Logger, metrics: Metrics): { infra:
   return { infra: { config, logger, db, redis, kafka, metrics }, redisConnecting };
 }
 
-function dependencyChecks(infra: Infra): DependencyCheck[] {
+function dependencyChecks(infra: Infra): Array<DependencyCheck | DependencyGroup> {
   return [
     { name: "mysql", check: async () => void (await infra.db.query("SELECT 1")) },
-    { name: "redis", check: async () => void (await infra.redis.ping()) },
+    // SPEC 7.4: each replica and each Redis Cluster node is named (a single Redis is "redis")
+    ...(readRoutingOf(infra.db)?.checks() ?? []),
+    { name: "redis", checkEach: () => pingRedisNodes(infra.redis) },
     {
       name: "kafka",
       check: async () => {

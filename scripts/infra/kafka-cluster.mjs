@@ -10,7 +10,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { INFRA_DIR, ROOT, ensureKafkaJars, kafkaMetadata, kafkaPid, startKafka, stopKafka, waitFor } from './kafka.mjs';
+import { INFRA_DIR, ROOT, ensureKafkaJars, ensureTopics, kafkaMetadata, kafkaPid, startKafka, stopKafka, waitFor } from './kafka.mjs';
 
 export const KAFKA_CLUSTER_DIR = path.join(INFRA_DIR, 'kafka-cluster');
 export const KAFKA_CLUSTER_NODES = [1, 2, 3].map((id) => ({ id, port: 29091 + id, controllerPort: 29191 + id }));
@@ -80,6 +80,7 @@ export async function startKafkaCluster({ timeoutMs = 180_000 } = {}) {
     timeoutMs,
     what: 'three brokers in the Kafka cluster metadata',
   });
+  await ensureTopics({ port: KAFKA_CLUSTER_NODES[0].port });
   return { started: results.filter((r) => r.started).map((r) => r.pid), ms: Date.now() - t0 };
 }
 

@@ -11,12 +11,15 @@ import { ListSeats } from "./list-seats.js";
 import { CreateConcert } from "./create-concert.js";
 import { UpdateConcert } from "./update-concert.js";
 import { AddSchedule } from "./add-schedule.js";
+import { replicaReads } from "../db/read-routing.js";
 
 /** The catalogue: public concert listing, dates and seats, and the operators' catalogue RPCs. */
 export function createCatalogueModule(infra: Infra, onChange: (concertId: number) => Promise<void> = async () => {}): ModuleParts & { repository: SequelizeConcertRepository } {
   const repository = new SequelizeConcertRepository(infra.db);
+  // SPEC 7.4: the public catalogue may be read from DATABASE_READ_URLS replicas; writes use `repository`.
+  const reads = replicaReads(infra.db, repository, ["list", "get", "listSchedules", "getSchedule", "listSeats"]);
   const cache = new RedisConcertInfoCache(infra.redis);
-  const getConcert = new GetConcert(repository, cache, (hit) => infra.metrics.cacheLookup("concert_info", hit));
+  const getConcert = new GetConcert(reads, cache, (hit) => infra.metrics.cacheLookup("concert_info", hit));
   const seatStatuses = new RedisSeatStatusStore(infra.redis);
   // The cache goes first: UpdateConcert/AddSchedule must never leave stale concert info behind.
   const changed = async (concertId: number) => {
@@ -24,10 +27,10 @@ export function createCatalogueModule(infra: Infra, onChange: (concertId: number
     await onChange(concertId);
   };
   const concert = createConcertHandler({
-    listConcerts: new ListConcerts(repository),
+    listConcerts: new ListConcerts(reads),
     getConcert,
-    listSchedules: new ListSchedules(repository, getConcert),
-    listSeats: new ListSeats(repository, seatStatuses, (hit) => infra.metrics.cacheLookup("seat_status", hit)),
+    listSchedules: new ListSchedules(reads, getConcert),
+    listSeats: new ListSeats(reads, seatStatuses, (hit) => infra.metrics.cacheLookup("seat_status", hit)),
   });
   const admin = createCatalogueAdminHandler({
     createConcert: new CreateConcert(repository, changed),

@@ -1,3 +1,4 @@
+import { createTopics } from "../outbox/topic-spec.js";
 import type { Kafka, Producer } from "kafkajs";
 import type { Logger } from "../shared/logger.js";
 import type { OutboxEvent } from "../outbox/outbox-event.js";
@@ -61,7 +62,7 @@ export class KafkaQueueEventPublisher implements QueueEventSink {
     const admin = this.kafka.admin();
     try {
       await admin.connect();
-      await admin.createTopics({ topics: [{ topic: this.topic }], waitForLeaders: true });
+      await createTopics(admin, [this.topic]);
     } catch (err) {
       this.logger.debug({ err: (err as Error).message }, "queue-events topic not created here");
     } finally {
@@ -80,6 +81,7 @@ export class KafkaQueueEventPublisher implements QueueEventSink {
         const producer = await this.connected();
         await producer.send({
           topic: this.topic,
+          acks: -1, // all in-sync replicas (SPEC 7.4)
           messages: batch.map((e) => ({
             key: e.key,
             value: e.payload,

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { activeKey, concertQueueKeys, QUEUED_CONCERTS_KEY, type ConcertQueueKeys } from "./queue-keys.js";
 import { defineQueueScripts, EntryState, queueScript, QueueScriptFailure, runScript } from "./queue-scripts.js";
+import { isCluster } from "../redis/redis-client.js";
 import type { AdmitResult, EnterResult, EntryStatus, LeaveResult, QueueStats, QueueStore, WaitingEntry } from "./queue.store.js";
 
 export interface RedisQueueStoreOptions {
@@ -112,6 +113,8 @@ export class RedisQueueStore implements QueueStore {
 
   async statuses(items: Array<{ concertId: number; userId: number; entryId: number }>): Promise<EntryStatus[]> {
     if (items.length === 0) return [];
+    // Redis Cluster refuses a pipeline whose keys live on different nodes: one call each (auto-pipelined per node).
+    if (isCluster(this.redis)) return Promise.all(items.map((it) => this.status(it.concertId, it.userId, it.entryId)));
     const p = this.redis.pipeline();
     for (const it of items) {
       queueScript(p, "queueStatus", this.statusKeys(concertQueueKeys(it.concertId), it.userId), [it.userId, it.entryId, this.rateWindowMs]);
@@ -151,6 +154,7 @@ export class RedisQueueStore implements QueueStore {
 
   async versions(concertIds: number[]): Promise<string[]> {
     if (concertIds.length === 0) return [];
+    if (isCluster(this.redis)) return Promise.all(concertIds.map(async (c) => (await this.redis.get(concertQueueKeys(c).version)) ?? "0"));
     // A pipeline of GETs rather than MGET: the keys live in different cluster slots.
     const p = this.redis.pipeline();
     for (const c of concertIds) p.get(concertQueueKeys(c).version);
