@@ -32,16 +32,25 @@ export function clusterInfo(port) {
   }
 }
 
-/** Role of each node as seen by `port`: [{ addr, port, role: 'master'|'slave', failed, masterId, id }]. */
+/** Role of each node as seen by `port`: [{ id, port, role: 'master'|'slave', failed, masterId, slots: [[start, end]] }]. */
 export function clusterNodes(port) {
   return cli(port, 'cluster', 'nodes')
     .split(/\r?\n/)
     .filter(Boolean)
     .map((l) => {
-      const [id, addr, flags, masterId] = l.split(' ');
+      const [id, addr, flags, masterId, , , , , ...ranges] = l.split(' ');
       const p = Number(addr.split('@')[0].split(':')[1]);
-      return { id, port: p, role: flags.includes('master') ? 'master' : 'slave', failed: /fail/.test(flags), masterId };
+      const slots = ranges.filter((r) => /^\d+(-\d+)?$/.test(r)).map((r) => r.split('-').map(Number)).map(([a, b]) => [a, b ?? a]);
+      return { id, port: p, role: flags.includes('master') ? 'master' : 'slave', failed: /fail/.test(flags), masterId, slots };
     });
+}
+
+/** Port of the live primary serving the slot of `key` (the full key, prefix included). */
+export function primaryForKey(key, askPort = REDIS_CLUSTER_PORTS.find((p) => clusterInfo(p)) ?? REDIS_CLUSTER_PORTS[0]) {
+  const slot = Number(cli(askPort, 'cluster', 'keyslot', key));
+  const owner = clusterNodes(askPort).find((n) => n.role === 'master' && !n.failed && n.slots.some(([a, b]) => slot >= a && slot <= b));
+  if (!owner) throw new Error(`no live primary serves slot ${slot} of ${key}`);
+  return owner.port;
 }
 
 export function redisNodePid(port) {
