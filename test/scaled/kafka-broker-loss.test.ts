@@ -28,11 +28,16 @@ describe("Kafka: one of three brokers is killed while the outbox relay sends (sc
     const admin = h.kafka.admin();
     await admin.connect();
     try {
-      await createTopics(admin, h.topics);
-      const md = await admin.fetchTopicMetadata({ topics: h.topics });
-      for (const t of md.topics) for (const p of t.partitions) expect(p.replicas.length).toBe(3);
-      const cfg = await admin.describeConfigs({ includeSynonyms: false, resources: h.topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ["min.insync.replicas"] })) });
-      for (const r of cfg.resources) expect(r.configEntries.find((e) => e.configName === "min.insync.replicas")?.configValue).toBe("2");
+      // right after a broker restart (an earlier run) the metadata may still be settling: retry
+      await waitFor(() => createTopics(admin, h.topics).then(() => true, () => false), { timeoutMs: 60_000, what: "the test topics created" });
+      // a just-created topic reaches every broker's metadata cache a moment later
+      const md = await waitFor(() => admin.fetchTopicMetadata({ topics: h.topics }).catch(() => undefined), { timeoutMs: 30_000, what: "topic metadata" });
+      for (const t of md!.topics) for (const p of t.partitions) expect(p.replicas.length).toBe(3);
+      const cfg = await waitFor(
+        () => admin.describeConfigs({ includeSynonyms: false, resources: h.topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ["min.insync.replicas"] })) }).catch(() => undefined),
+        { timeoutMs: 30_000, what: "topic configs" },
+      );
+      for (const r of cfg!.resources) expect(r.configEntries.find((e) => e.configName === "min.insync.replicas")?.configValue).toBe("2");
     } finally {
       await admin.disconnect();
     }
@@ -48,12 +53,18 @@ describe("Kafka: one of three brokers is killed while the outbox relay sends (sc
           h.writer.append(tx, [outboxEvent("reservation-events", key, SeatsHeldSchema, { reservationId: BigInt(key), concertId: 1n, scheduleId: 1n, seatNumbers: [i] })]),
         );
         written = i;
-        if (i % 20 === 0) await new Promise((r) => setTimeout(r, 20));
+        if (i % 10 === 0) await new Promise((r) => setTimeout(r, 100));
       }
     })();
 
     // Kill a broker once the relay is under way (some events sent, more still being written).
-    await waitFor(async () => written >= 80, { timeoutMs: 60_000, what: "80 events written" });
+    const sentCount = async () => {
+      const [row] = await h.db.query<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NOT NULL", { type: "SELECT" as never });
+      return Number(row.n);
+    };
+    await waitFor(async () => (await sentCount()) >= 20, { timeoutMs: 60_000, what: "the relay to have sent 20 events" });
+    const unsentAtKill = written - (await sentCount());
+    console.info(`killing broker ${VICTIM} with ${written} written, ${written - unsentAtKill} sent`);
     await stopKafkaNode(VICTIM, { signal: "SIGKILL" });
     killed = true;
     await writer;
@@ -68,10 +79,16 @@ describe("Kafka: one of three brokers is killed while the outbox relay sends (sc
     );
     const rows = await outboxRows(h.db);
     expect(rows).toHaveLength(total);
+    expect(unsentAtKill + (total - written)).toBeGreaterThan(0); // the kill did land while events were still to send
 
     // ... and a consumer sees each of them; a retried batch may repeat an event, which the
     // event-id dedupe of every consumer (the projection's processed_events) absorbs.
-    const msgs = await readUntil(h.config.kafkaBrokers, [h.topics[0]!], hasAll(rows.map((r) => r.eventId)), 120_000);
+    const admin2 = h.kafka.admin();
+    await admin2.connect();
+    const offsets = await admin2.fetchTopicOffsets(h.topics[0]!);
+    await admin2.disconnect();
+    console.info(`high watermarks ${JSON.stringify(offsets.map((o) => [o.partition, o.low, o.high]))}`);
+    const msgs = await readUntil(h.config.kafkaBrokers, [h.topics[0]!], hasAll(rows.map((r) => r.eventId)), 60_000);
     expect(distinctIds(msgs)).toEqual(new Set(rows.map((r) => r.eventId)));
-  });
+  }, 300_000);
 });
