@@ -54,6 +54,8 @@ export function usage() {
 
 export async function downScaled() {
   const results = await Promise.allSettled([stopRedisCluster(), stopKafkaCluster(), stopMariadbPair()]);
+  // a stale env file would point test:scaled at stopped nodes
+  if (results.every((r) => r.status === 'fulfilled')) fs.rmSync(SCALED_ENV_FILE, { force: true });
   const names = ['Redis Cluster', 'Kafka cluster', 'MariaDB primary + replica'];
   return results.map((r, i) =>
     r.status === 'fulfilled'
