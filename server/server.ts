@@ -1,7 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
-import { Redis } from "ioredis";
 import { Kafka, logLevel as kafkaLogLevel } from "kafkajs";
 import { AdminService } from "../gen/concert/v1/admin_pb.js";
 import { ConcertService } from "../gen/concert/v1/concert_pb.js";
@@ -12,6 +11,7 @@ import type { Config } from "./config/config.js";
 import { createSequelize } from "./db/sequelize.js";
 import { createLogger, type Logger } from "./shared/logger.js";
 import { Metrics } from "./ops/metrics.js";
+import { createRedisClient } from "./redis/redis-client.js";
 import { createPolyglotListener } from "./http/listener.js";
 import { applyCors } from "./http/cors.js";
 import { assemble } from "./rpc/assemble.js";
@@ -44,13 +44,7 @@ export interface App {
 
 function createInfra(config: Config, logger: Logger, metrics: Metrics): { infra: Infra; redisConnecting: Promise<void> } {
   const db = createSequelize(config.databaseUrl, config.databaseReadUrls);
-  const redis = new Redis(config.redisUrl, {
-    keyPrefix: config.redisKeyPrefix,
-    lazyConnect: true,
-    // Fail fast while Redis is down, so callers get UNAVAILABLE instead of a hung request.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-  });
+  const redis = createRedisClient(config);
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis error"));
   const redisConnecting = redis.connect().catch((err) => logger.warn({ err: err.message }, "redis not reachable yet; retrying"));
   const kafka = new Kafka({

@@ -1,3 +1,4 @@
+import { createTopics as createSpecTopics } from "../../server/outbox/topic-spec.js";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { Kafka, logLevel, type Admin, type Consumer, type IHeaders } from "kafkajs";
@@ -61,8 +62,6 @@ const unreachable = (brokers: string[], e: unknown) =>
     ExitCode.unreachable,
   );
 
-/** The partition count the SPEC topics are created with (scripts/infra, the sales projection). */
-const TOPIC_PARTITIONS = 3;
 
 /**
  * A watcher may start before anything was ever published (a fresh environment, a test's own topic
@@ -70,12 +69,7 @@ const TOPIC_PARTITIONS = 3;
  * Another process creating it at the same moment is fine.
  */
 async function createTopics(admin: Admin, topics: string[]): Promise<void> {
-  try {
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS })) });
-  } catch (e) {
-    const still = new Set(await admin.listTopics());
-    if (!topics.every((t) => still.has(t))) throw e;
-  }
+  await createSpecTopics(admin, topics);
 }
 
 /**

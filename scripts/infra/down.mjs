@@ -6,10 +6,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { STARTED_FILE, cmdline, isAlive, log, stopKafka, terminate } from './kafka.mjs';
+import { downScaled } from './scaled.mjs';
 
 const KILL_AFTER_MS = 15_000;
 
 async function stopOne(name, entry) {
+  if (name === 'scaled') {
+    // the scaled topology's nodes are found by their pid files (fault tests restart them with new pids)
+    const lines = await downScaled();
+    const bad = lines.filter((l) => !l.ok);
+    if (bad.length) throw new Error(bad.map((l) => l.text).join('; '));
+    return lines.map((l) => l.text).join('; ');
+  }
   if (name === 'kafka') {
     const r = await stopKafka({ killAfterMs: KILL_AFTER_MS });
     return r.stopped ? `stopped (pid ${r.pid}) in ${(r.ms / 1000).toFixed(1)} s` : 'was not running';

@@ -51,7 +51,7 @@ export declare function resumeKafka(opts?: KafkaInstance): number;
 /** Topic names the broker reports, or null when it does not answer. */
 export declare function listTopics(): Promise<string[] | null>;
 /** Creates missing SPEC topics with TopicCommand; resolves to the topics created. */
-export declare function ensureTopics(opts?: { topics?: readonly string[]; partitions?: number; timeoutMs?: number }): Promise<string[]>;
+export declare function ensureTopics(opts?: { topics?: readonly string[]; partitions?: number; timeoutMs?: number; port?: number }): Promise<string[]>;
 export declare function ensureKafkaJars(): boolean;
 
 export declare function portAnswers(port: number, host?: string, timeoutMs?: number): Promise<boolean>;

@@ -338,7 +338,7 @@ export async function kafkaReady(port = KAFKA_PORT) {
  * logs, rendered server.properties and cluster id live in the parent directory of dataDir
  * (for the default, .infra/kafka/). The jars in .infra/kafka/libs are shared by all instances.
  */
-function instanceOf({ port = KAFKA_PORT, controllerPort = KAFKA_CONTROLLER_PORT, dataDir = KAFKA_DATA } = {}) {
+function instanceOf({ port = KAFKA_PORT, controllerPort = KAFKA_CONTROLLER_PORT, dataDir = KAFKA_DATA, template, vars } = {}) {
   const data = path.resolve(dataDir);
   const home = path.dirname(data);
   const logDir = path.join(home, 'logs');
@@ -353,6 +353,9 @@ function instanceOf({ port = KAFKA_PORT, controllerPort = KAFKA_CONTROLLER_PORT,
     pidFile: path.join(home, 'kafka.pid'),
     props: path.join(home, 'server.properties'),
     clusterIdFile: path.join(home, 'cluster.id'),
+    // A multi-broker cluster (scripts/infra/kafka-cluster.mjs) renders its own template with @NAME@ vars.
+    template: template ?? path.join(TEMPLATE_DIR, 'server.properties'),
+    vars: vars ?? {},
   };
 }
 
@@ -408,7 +411,8 @@ function toolArgs(mainClass, args) {
 }
 
 function renderServerProperties(inst) {
-  let text = fs.readFileSync(path.join(TEMPLATE_DIR, 'server.properties'), 'utf8').replaceAll('@LOG_DIRS@', inst.data);
+  let text = fs.readFileSync(inst.template, 'utf8').replaceAll('@LOG_DIRS@', inst.data);
+  for (const [k, v] of Object.entries(inst.vars)) text = text.replaceAll(`@${k}@`, String(v));
   // The template names the default ports; another instance gets its own listeners and controller quorum.
   if (inst.port !== KAFKA_PORT) text = text.replaceAll(`:${KAFKA_PORT}`, `:${inst.port}`);
   if (inst.controllerPort !== KAFKA_CONTROLLER_PORT) text = text.replaceAll(`:${KAFKA_CONTROLLER_PORT}`, `:${inst.controllerPort}`);
@@ -576,13 +580,16 @@ export async function listTopics() {
 }
 
 /**
- * Creates the SPEC topics (3 partitions, replication factor 1) that are missing, with Kafka's own
+ * Creates the SPEC topics (3 partitions, replication factor min(3, brokers)) that are missing, with Kafka's own
  * TopicCommand, then waits until every partition has a leader.
  * @returns {Promise<string[]>} the topics that were created
  */
-export async function ensureTopics({ topics = TOPICS, partitions = TOPIC_PARTITIONS, timeoutMs = 60_000 } = {}) {
-  const md = await kafkaMetadata();
-  if (!md) throw new Error(`Kafka does not answer on ${KAFKA_HOST}:${KAFKA_PORT}`);
+export async function ensureTopics({ topics = TOPICS, partitions = TOPIC_PARTITIONS, timeoutMs = 60_000, port = KAFKA_PORT } = {}) {
+  const md = await kafkaMetadata({ port });
+  if (!md) throw new Error(`Kafka does not answer on ${KAFKA_HOST}:${port}`);
+  // SPEC 7.4: replication factor min(3, brokers), min.insync.replicas min(2, brokers)
+  const rf = Math.min(3, Math.max(1, md.brokers.length));
+  const minIsr = Math.min(2, rf);
   const missing = topics.filter((t) => !md.topics[t] || md.topics[t].errorCode !== 0);
   if (missing.length) {
     // only download when absent: never swap the jars under a running broker
@@ -593,11 +600,12 @@ export async function ensureTopics({ topics = TOPICS, partitions = TOPIC_PARTITI
         runAsync(
           java,
           toolArgs('org.apache.kafka.tools.TopicCommand', [
-            '--bootstrap-server', `${KAFKA_HOST}:${KAFKA_PORT}`,
+            '--bootstrap-server', `${KAFKA_HOST}:${port}`,
             '--create', '--if-not-exists',
             '--topic', t,
             '--partitions', String(partitions),
-            '--replication-factor', '1',
+            '--replication-factor', String(rf),
+            '--config', `min.insync.replicas=${minIsr}`,
           ]),
           { what: `TopicCommand --create ${t}` },
         ),
@@ -606,7 +614,7 @@ export async function ensureTopics({ topics = TOPICS, partitions = TOPIC_PARTITI
   }
   await waitFor(
     async () => {
-      const m = await kafkaMetadata();
+      const m = await kafkaMetadata({ port });
       return !!m && topics.every((t) => m.topics[t] && m.topics[t].errorCode === 0 && m.topics[t].partitions.length > 0 && m.topics[t].partitions.every((p) => p.leader >= 0));
     },
     { timeoutMs, what: `topics ${topics.join(', ')} to have partition leaders` },

@@ -7,6 +7,10 @@
 // jars (see scripts/infra/kafka.mjs). What this script started is recorded in
 // .infra/started.json so that `npm run infra:down` stops exactly that and nothing else.
 // Idempotent: running it again only re-checks.
+//
+// `npm run infra:up -- --topology scaled` also brings up, beside those, the scaled topology of SPEC 7.4
+// (scripts/infra/scaled.mjs): Redis Cluster 7101-7106, Kafka 29092-29094, MariaDB 3308 -> replica 3307,
+// and writes .infra/scaled.env.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +33,7 @@ import {
   startKafka,
   which,
 } from './kafka.mjs';
+import { upScaled, usage as scaledUsage } from './scaled.mjs';
 
 const HOST = '127.0.0.1';
 const DB_PORT = 3306;
@@ -48,6 +53,7 @@ function readStarted() {
 function stillOurs(name, entry) {
   if (!entry) return false;
   if (name === 'kafka') return kafkaPid() !== null;
+  if (name === 'scaled') return true; // infra:down finds its nodes by their pid files
   return isAlive(entry.pid) && (!cmdline(entry.pid) || cmdline(entry.pid).includes(path.basename(entry.cmd || name)));
 }
 
@@ -179,8 +185,21 @@ async function upKafka(started) {
 
 // ---------------------------------------------------------------------------------------------
 
+function topology() {
+  const argv = process.argv.slice(2);
+  const i = argv.findIndex((a) => a === '--topology' || a.startsWith('--topology='));
+  if (i < 0) return process.env.INFRA_TOPOLOGY || 'single';
+  const value = argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
+  if (value !== 'single' && value !== 'scaled') {
+    process.stderr.write(`infra: --topology must be single or scaled, got "${value ?? ''}"\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
 async function main() {
   const t0 = Date.now();
+  const scaled = topology() === 'scaled';
   fs.mkdirSync(INFRA_DIR, { recursive: true });
   const previous = readStarted();
   const started = {};
@@ -199,6 +218,15 @@ async function main() {
       process.stderr.write(`infra: ${names[i]}: FAILED: ${r.reason?.stack || r.reason}\n`);
     }
   });
+  if (scaled) {
+    // recorded first: infra:down stops whatever part of it came up, even after a failure
+    started.scaled = { startedAt: new Date().toISOString() };
+    save();
+    const r = await upScaled();
+    for (const l of r.lines) (l.ok ? log : (m) => process.stderr.write(`infra: ${m}\n`))(l.text);
+    if (r.ok) log(scaledUsage());
+    else failed = true;
+  }
   if (failed) {
     process.stderr.write(`infra: up failed; services started so far are recorded in ${path.relative(process.cwd(), STARTED_FILE)} (npm run infra:down stops them)\n`);
     process.exit(1);

@@ -11,22 +11,25 @@ import { ListSeats } from "./list-seats.js";
 import { CreateConcert } from "./create-concert.js";
 import { UpdateConcert } from "./update-concert.js";
 import { AddSchedule } from "./add-schedule.js";
+import { replicaReads } from "../db/read-routing.js";
 
 /** The catalogue: public concert listing, dates and seats, and the operators' catalogue RPCs. */
 export function createConcertModule(infra: Infra, seats: Pick<SeatsModule, "statuses" | "gate" | "onCatalogueChange">): ModuleParts & { repository: SequelizeConcertRepository } {
   const repository = new SequelizeConcertRepository(infra.db);
+  // SPEC 7.4: the public catalogue may be read from DATABASE_READ_URLS replicas; writes use `repository`.
+  const reads = replicaReads(infra.db, repository, ["list", "get", "listSchedules", "getSchedule", "listSeats"]);
   const cache = new RedisConcertInfoCache(infra.redis);
-  const getConcert = new GetConcert(repository, cache, (hit) => infra.metrics.cacheLookup("concert_info", hit));
+  const getConcert = new GetConcert(reads, cache, (hit) => infra.metrics.cacheLookup("concert_info", hit));
   // The cache goes first: UpdateConcert/AddSchedule must never leave stale concert info behind.
   const changed = async (concertId: number) => {
     await cache.invalidate(concertId);
     await seats.onCatalogueChange(concertId);
   };
   const concert = createConcertHandler({
-    listConcerts: new ListConcerts(repository),
+    listConcerts: new ListConcerts(reads),
     getConcert,
-    listSchedules: new ListSchedules(repository, getConcert),
-    listSeats: new ListSeats(repository, seats.statuses, seats.gate, (hit) => infra.metrics.cacheLookup("seat_status", hit)),
+    listSchedules: new ListSchedules(reads, getConcert),
+    listSeats: new ListSeats(reads, seats.statuses, seats.gate, (hit) => infra.metrics.cacheLookup("seat_status", hit)),
   });
   const admin = createCatalogueAdminHandler({
     createConcert: new CreateConcert(repository, changed),

@@ -11,6 +11,8 @@ export interface Config {
   databaseUrl: string;
   databaseReadUrls: string[];
   redisUrl: string;
+  /** REDIS_CLUSTER_NODES (`host:port,…`, SPEC 7.4): when set, Redis Cluster through these seed nodes instead of redisUrl. */
+  redisClusterNodes: string[];
   /** Prefix for every Redis key; lets test runs share one Redis without seeing each other. */
   redisKeyPrefix: string;
   kafkaBrokers: string[];
@@ -98,6 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: env.DATABASE_URL || "mysql://root@127.0.0.1:3306/concert",
     databaseReadUrls: list(env.DATABASE_READ_URLS),
     redisUrl: env.REDIS_URL || "redis://127.0.0.1:6379",
+    redisClusterNodes: list(env.REDIS_CLUSTER_NODES),
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? "",
     kafkaBrokers: list(env.KAFKA_BROKERS ?? "127.0.0.1:9092"),
     kafkaTopicPrefix,

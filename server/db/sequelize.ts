@@ -1,4 +1,5 @@
 import { Sequelize, type Options } from "sequelize";
+import { ReadRouting } from "./read-routing.js";
 
 interface Parsed {
   host: string;
@@ -38,17 +39,23 @@ export function createSequelize(url: string, readUrls: string[] = [], poolMax = 
   if (readUrls.length === 0) {
     return new Sequelize(w.database, w.username, w.password, { ...common, host: w.host, port: w.port, pool });
   }
-  return new Sequelize(w.database, w.username, w.password, {
+  const reads = readUrls.map(parseDatabaseUrl);
+  const db = new Sequelize(w.database, w.username, w.password, {
     ...common,
     pool,
     replication: {
       write: { host: w.host, port: w.port, username: w.username, password: w.password },
-      read: readUrls.map((r) => {
-        const p = parseDatabaseUrl(r);
-        return { host: p.host, port: p.port, username: p.username, password: p.password };
-      }),
+      read: reads.map((p) => ({ host: p.host, port: p.port, username: p.username, password: p.password })),
     },
   });
+  // SPEC 7.4: only reads wrapped in onReplica() may go to the replicas (server/db/read-routing.ts).
+  const routing = new ReadRouting(db, reads.map((p) => ({ ...p, name: `${p.host}:${p.port}` })), common);
+  const close = db.close.bind(db);
+  db.close = async () => {
+    await routing.close();
+    await close();
+  };
+  return db;
 }
 
 /** Creates the database named in the URL if it does not exist yet. */

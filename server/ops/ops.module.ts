@@ -6,14 +6,18 @@ import { Health } from "../../gen/grpc/health/v1/health_pb.js";
 import { ServerReflection as ReflectionV1 } from "../../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ReflectionV1alpha } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import type { Infra } from "../app/module.js";
-import { checkReadiness, type DependencyCheck } from "./readiness.js";
+import { checkReadiness, type DependencyCheck, type DependencyGroup } from "./readiness.js";
+import { pingRedisNodes } from "../redis/redis-client.js";
+import { readRoutingOf } from "../db/read-routing.js";
 import { createHealthHandler } from "./health.handler.js";
 import { createReflectionHandlers } from "./reflection.handler.js";
 
-function dependencyChecks(infra: Infra): DependencyCheck[] {
+function dependencyChecks(infra: Infra): Array<DependencyCheck | DependencyGroup> {
   return [
     { name: "mysql", check: async () => void (await infra.db.query("SELECT 1")) },
-    { name: "redis", check: async () => void (await infra.redis.ping()) },
+    // SPEC 7.4: each replica and each Redis Cluster node is named (a single Redis is "redis").
+    ...(readRoutingOf(infra.db)?.checks() ?? []),
+    { name: "redis", checkEach: () => pingRedisNodes(infra.redis) },
     {
       name: "kafka",
       check: async () => {

@@ -1,5 +1,6 @@
 import type { Kafka } from "kafkajs";
 import { KafkaProducer, kafkaMessageOf } from "../kafka/kafka-producer.js";
+import { createTopics } from "../outbox/topic-spec.js";
 import type { Logger } from "../shared/logger.js";
 import type { OutboxEvent } from "../outbox/outbox-event.js";
 import type { QueueEventSink } from "./queue-events.js";
@@ -50,7 +51,7 @@ export class KafkaQueueEventPublisher implements QueueEventSink {
     const admin = this.kafka.admin();
     try {
       await admin.connect();
-      await admin.createTopics({ topics: [{ topic: this.topic }], waitForLeaders: true });
+      await createTopics(admin, [this.topic]);
     } catch (err) {
       this.logger.debug({ err: (err as Error).message }, "queue-events topic not created here");
     } finally {
@@ -66,7 +67,8 @@ export class KafkaQueueEventPublisher implements QueueEventSink {
       const batch = this.buffer.splice(0, this.buffer.length);
       if (batch.length === 0) return;
       try {
-        await this.producer.sendBatch({ topicMessages: [{ topic: this.topic, messages: batch.map(kafkaMessageOf) }] });
+        // acks -1: all in-sync replicas (SPEC 7.4).
+        await this.producer.sendBatch({ acks: -1, topicMessages: [{ topic: this.topic, messages: batch.map(kafkaMessageOf) }] });
       } catch (err) {
         // Keep the batch for a later try (bounded: the oldest go first when Kafka stays away).
         this.logger.warn({ err: (err as Error).message, pending: batch.length }, "queue-events not sent yet; retrying");

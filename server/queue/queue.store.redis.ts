@@ -3,6 +3,7 @@ import { activeKey, CLOCK_SPACING_MS, concertQueueKeys, QUEUED_CONCERTS_KEY, typ
 import { EntryState, QueueScriptFailure } from "./entry-state.js";
 import { defineQueueScripts, queueScript, runScript } from "./lua/queue.scripts.js";
 import type { Admission, AdmitResult, EnterResult, EntryStatus, LeaveResult, QueueStats, QueueStore, WaitingEntry } from "./queue.store.js";
+import { isCluster } from "../redis/redis-client.js";
 
 export interface RedisQueueStoreOptions {
   activeTtlSeconds: number;
@@ -105,6 +106,8 @@ export class RedisQueueStore implements QueueStore {
 
   async statuses(items: Array<{ concertId: number; userId: number; entryId: number }>): Promise<EntryStatus[]> {
     if (items.length === 0) return [];
+    // Redis Cluster refuses a pipeline whose keys live on different nodes: one call each (auto-pipelined per node).
+    if (isCluster(this.redis)) return Promise.all(items.map((it) => this.status(it.concertId, it.userId, it.entryId)));
     const p = this.redis.pipeline();
     for (const it of items) {
       queueScript(p, "queueStatus", this.statusKeys(concertQueueKeys(it.concertId), it.userId), [it.userId, it.entryId, this.rateWindowMs]);
@@ -180,6 +183,7 @@ export class RedisQueueStore implements QueueStore {
 
   async versions(concertIds: number[]): Promise<string[]> {
     if (concertIds.length === 0) return [];
+    if (isCluster(this.redis)) return Promise.all(concertIds.map(async (c) => (await this.redis.get(concertQueueKeys(c).version)) ?? "0"));
     // A pipeline of GETs rather than MGET: the keys live in different cluster slots.
     const p = this.redis.pipeline();
     for (const c of concertIds) p.get(concertQueueKeys(c).version);

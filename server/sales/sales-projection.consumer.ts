@@ -1,3 +1,4 @@
+import { createTopics } from "../outbox/topic-spec.js";
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import { Counter, type Registry } from "prom-client";
 import type { Worker } from "../app/module.js";
@@ -15,7 +16,6 @@ export interface SalesConsumerOptions {
 }
 
 const TOPICS = ["reservation-events", "payment-events"] as const;
-const TOPIC_PARTITIONS = 3;
 
 /**
  * The sales projection's Kafka consumer. Offsets are committed only after the MySQL transaction that
@@ -102,11 +102,7 @@ export class SalesProjectionConsumer implements Worker {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((t) => !existing.has(t));
-      if (missing.length > 0) {
-        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS })) });
-      }
+      await createTopics(admin, topics);
     } finally {
       await admin.disconnect().catch(() => {});
     }

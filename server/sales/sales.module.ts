@@ -3,6 +3,7 @@ import { GetSalesStats } from "./get-sales-stats.js";
 import { createSalesAdminHandler } from "./sales-admin.handler.js";
 import { SalesProjectionConsumer } from "./sales-projection.consumer.js";
 import { SequelizeSalesProjectionStore } from "./sales-projection.store.js";
+import { replicaReads } from "../db/read-routing.js";
 
 /** The sales projection: a Kafka consumer keeping counts in MySQL, and GetSalesStats reading them. */
 export function createSalesModule(infra: Infra): ModuleParts & { consumer: SalesProjectionConsumer } {
@@ -14,5 +15,5 @@ export function createSalesModule(infra: Infra): ModuleParts & { consumer: Sales
     { groupId: infra.config.events.salesGroupId, topicPrefix: infra.config.kafkaTopicPrefix },
     infra.metrics.registry,
   );
-  return { admin: createSalesAdminHandler(new GetSalesStats(store)), workers: [consumer], consumer };
+  return { admin: createSalesAdminHandler(new GetSalesStats(replicaReads(infra.db, store, ["salesOf"]))), workers: [consumer], consumer };
 }

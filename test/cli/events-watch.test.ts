@@ -6,8 +6,9 @@ import { CliProcess, runCli } from "./cli-process.js";
 
 /** Topics of our own on the shared broker (KAFKA_TOPIC_PREFIX), deleted afterwards. */
 const prefix = `${uniqueId("cli")}.`;
-const env = { KAFKA_BROKERS: "127.0.0.1:9092", KAFKA_TOPIC_PREFIX: prefix };
-const kafka = new Kafka({ clientId: "cli-test", brokers: ["127.0.0.1:9092"], logLevel: logLevel.NOTHING });
+const brokers = process.env.KAFKA_BROKERS ?? "127.0.0.1:9092"; // the three brokers in `npm run test:scaled`
+const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: prefix };
+const kafka = new Kafka({ clientId: "cli-test", brokers: brokers.split(","), logLevel: logLevel.NOTHING });
 let producer: Producer;
 
 /** An event shaped as SPEC section 4 says: protobuf JSON value, event-id / event-type / content-type headers. */

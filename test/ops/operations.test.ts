@@ -7,6 +7,7 @@ import { ServerReflection as ReflectionV1 } from "../../gen/grpc/reflection/v1/r
 import { ServerReflection as ReflectionV1alpha } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { scaled } from "../support/env.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -62,9 +63,20 @@ describe("gRPC reflection and health", () => {
   it("is ready (200) when MySQL, Redis and Kafka answer", async () => {
     const res = await fetch(`${server.url}/readyz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ready: true, checks: { mysql: "up", redis: "up", kafka: "up" } });
+    const body = (await res.json()) as any;
+    expect(body).toMatchObject({ ready: true, checks: { mysql: "up", kafka: "up" } });
+    // SPEC 7.4: a single Redis is "redis"; on the scaled topology each cluster node and replica is named
+    expect(Object.keys(body.checks).sort()).toEqual(expectedCheckNames());
+    expect(Object.values(body.checks).every((c) => c === "up")).toBe(true);
   });
 });
+
+/** The /readyz check names for this run's topology (single node, or `npm run test:scaled`). */
+function expectedCheckNames(): string[] {
+  const redis = scaled ? process.env.REDIS_CLUSTER_NODES!.split(",").map((n) => `redis:${n}`) : ["redis"];
+  const replicas = (process.env.DATABASE_READ_URLS ?? "").split(",").filter(Boolean).map((u) => `mysql-replica:${new URL(u).host}`);
+  return ["kafka", "mysql", ...replicas, ...redis].sort();
+}
 
 describe("readiness names what is down", () => {
   it("answers 503 naming Kafka when the app points at a closed Kafka port, and keeps serving", async () => {
@@ -73,7 +85,7 @@ describe("readiness names what is down", () => {
       const res = await fetch(`${broken.url}/readyz`);
       expect(res.status).toBe(503);
       const body = (await res.json()) as any;
-      expect(body.checks).toEqual({ mysql: "up", redis: "up", kafka: "down" });
+      expect(body.checks).toEqual({ ...Object.fromEntries(expectedCheckNames().map((n) => [n, "up"])), kafka: "down" });
       expect(body.errors.kafka).toBeTruthy();
       const health = createClient(Health, createGrpcTransport({ baseUrl: broken.url }));
       expect((await health.check({ service: "" })).status).toBe(HealthCheckResponse_ServingStatus.NOT_SERVING);
@@ -89,7 +101,12 @@ describe("readiness names what is down", () => {
   });
 
   it("answers 503 naming Redis, and RPCs needing MySQL say UNAVAILABLE when MySQL is unreachable", async () => {
-    const broken = await startTestServer({ redisUrl: "redis://127.0.0.1:1", databaseUrl: "mysql://root@127.0.0.1:1/concert" });
+    const broken = await startTestServer({
+      redisUrl: "redis://127.0.0.1:1",
+      redisClusterNodes: [],
+      databaseUrl: "mysql://root@127.0.0.1:1/concert",
+      databaseReadUrls: [],
+    });
     try {
       const res = await fetch(`${broken.url}/readyz`);
       expect(res.status).toBe(503);

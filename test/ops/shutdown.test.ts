@@ -3,7 +3,7 @@ import * as http from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../support/database.js";
-import { uniqueId } from "../support/env.js";
+import { readUrlsFor, uniqueId } from "../support/env.js";
 
 const root = join(import.meta.dirname, "..", "..");
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -17,7 +17,7 @@ describe("the server process", () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), DATABASE_URL: database.url, REDIS_KEY_PREFIX: `test:${uniqueId()}:`, APP_ENV: "local", RUN_WORKERS: "false" },
+      env: { ...process.env, PORT: String(port), DATABASE_URL: database.url, DATABASE_READ_URLS: readUrlsFor(database.url).join(","), REDIS_KEY_PREFIX: `test:${uniqueId()}:`, APP_ENV: "local", RUN_WORKERS: "false" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";

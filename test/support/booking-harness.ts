@@ -1,4 +1,3 @@
-import { Redis } from "ioredis";
 import { QueryTypes, type Sequelize } from "sequelize";
 import { createSequelize } from "../../server/db/sequelize.js";
 import { SequelizeOutboxWriter } from "../../server/outbox/outbox-writer.js";
@@ -23,8 +22,7 @@ import { ChargeBalance } from "../../server/payment/charge-balance.js";
 import { Pay } from "../../server/payment/pay.js";
 import { createTestDatabase } from "./database.js";
 import { uniqueId } from "./env.js";
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+import { deleteKeysWithPrefix, testRedis } from "./redis.js";
 
 /**
  * The booking use cases wired to the real MySQL (a fresh database) and Redis (a unique key prefix),
@@ -35,8 +33,7 @@ export async function createBookingHarness(opts: { holdTtlSeconds?: number; pool
   const database = await createTestDatabase();
   const db: Sequelize = createSequelize(database.url, [], opts.poolMax ?? 30);
   const prefix = `test:${uniqueId("bk")}:`;
-  const redis = new Redis(REDIS_URL, { keyPrefix: prefix });
-  const raw = new Redis(REDIS_URL);
+  const redis = testRedis(prefix);
   const outbox = new SequelizeOutboxWriter(db);
   const catalogue = new SequelizeConcertRepository(db);
   const tx = new SequelizeTransactionRunner(db);
@@ -104,17 +101,11 @@ export async function createBookingHarness(opts: { holdTtlSeconds?: number; pool
     },
     /** Deletes every key of this harness's prefix: "Redis flushed" without touching anyone else's keys. */
     async flushOwnKeys() {
-      let cursor = "0";
-      do {
-        const [next, keys] = await raw.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-        if (keys.length > 0) await raw.del(...keys);
-        cursor = next;
-      } while (cursor !== "0");
+      await deleteKeysWithPrefix(prefix);
     },
     async close() {
       await this.flushOwnKeys();
       redis.disconnect();
-      raw.disconnect();
       await db.close();
       await database.drop();
     },

@@ -1,3 +1,4 @@
+import { createTopics } from "../../server/outbox/topic-spec.js";
 import { Kafka, logLevel } from "kafkajs";
 import { QueryTypes, type Sequelize } from "sequelize";
 import { uniqueId } from "./env.js";
@@ -26,9 +27,7 @@ export async function readUntil(
   const kafka = new Kafka({ clientId: "test-reader", brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const existing = new Set(await admin.listTopics());
-  const missing = topics.filter((t) => !existing.has(t));
-  if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) });
+  await createTopics(admin, topics);
   await admin.disconnect();
 
   const consumer = kafka.consumer({ groupId: uniqueId("reader"), maxWaitTimeInMs: 200, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
