@@ -1,4 +1,5 @@
 import type { Interceptor } from "@connectrpc/connect";
+import type { DescMethod } from "@bufbuild/protobuf";
 import { kAuth, kQueueToken } from "../rpc/context-keys.js";
 import { idOf } from "../shared/ids.js";
 import type { ConcertLookup } from "./concert-lookup.js";
@@ -43,10 +44,16 @@ const NEEDS_ANY = new Set([
  * result (a retried Pay), so the retry gets its first answer as SPEC promises.
  */
 export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: QueueStore, lookup: ConcertLookup, replay?: ReplayCheck): Interceptor {
+  // RPCs found to need no token are remembered, so most calls skip building "<service>/<method>".
+  const exempt = new Set<DescMethod>();
   return (next) => async (req) => {
+    if (exempt.has(req.method)) return next(req);
     const rpc = `${req.service.typeName}/${req.method.name}`;
     const concertOf = NEEDS_ACTIVE[rpc];
-    if (!concertOf && !NEEDS_ANY.has(rpc)) return next(req);
+    if (!concertOf && !NEEDS_ANY.has(rpc)) {
+      exempt.add(req.method);
+      return next(req);
+    }
     const auth = req.contextValues.get(kAuth);
     if (!auth) throw signInFirst();
     const token = req.header.get("x-queue-token")?.trim();
