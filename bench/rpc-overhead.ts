@@ -1,12 +1,15 @@
 /**
- * npm run bench:rpc [-- --rounds 4] [-- --seconds 5] [-- --before <dir>] [-- --profile <dir>]
+ * npm run bench:rpc [-- --rounds 3] [-- --seconds 5] [-- --before <dir>] [-- --profile <dir>]
  * Where a no-op RPC's time goes, same run: our server's Health/Check (WORKERS=1) against the minimal
- * Connect-Node server and bare node:http, alternating for several rounds so that other work on the
- * machine hits every target alike. For each target: requests/s (autocannon, Connect JSON, 32
- * connections) and the server's CPU per request (its user+system time from /proc ÷ answers).
- * --before <dir>: also runs the server and the minimal server from another source tree (an older
- * commit unpacked with its own node_modules, e.g. without the connect-node patch), for before/after.
- * --profile <dir>: instead runs each target once under `node --cpu-prof`, profiles written to <dir>.
+ * Connect-Node server and bare node:http. On a machine shared with other work, one target after the
+ * other gives figures that swing 2x from one run to the next, so targets run in PAIRS, both loaded at
+ * the same time (autocannon, Connect JSON, 32 connections each) and competing for the same cores: the
+ * ratio of their requests/s and of their CPU per request (each server's user+system time from /proc
+ * ÷ its answers) is what other load cannot skew. Several rounds, the order within a pair swapped.
+ * --before <dir>: adds pairs against the server and the minimal server run from another source tree
+ * (an older commit unpacked with its own node_modules, e.g. without the connect patches).
+ * --profile <dir>: instead runs each target alone once under `node --cpu-prof`, profiles in <dir>
+ * (summarise with bench/lib/cpuprofile-summary.mjs).
  * Writes bench/results/<date>-rpc-overhead.json and prints a table.
  */
 import fs from "node:fs";
@@ -44,16 +47,22 @@ interface Target {
   start(): Promise<ServerProc>;
 }
 
-async function measure(t: Target, durationS: number) {
-  const srv = await t.start();
+async function load(srv: ServerProc, t: Target, durationS: number) {
+  const c0 = cpuMs(srv.pid!);
+  const r = await runGenerator("http", { url: srv.url, path: t.path, items: [{ body: {} }], connections: CONNECTIONS, durationS });
+  const used = cpuMs(srv.pid!) - c0;
+  return { rps: r.rps, ok: r.ok, errors: r.errors, p99: r.latencyMs.p99, serverCpuUsPerRequest: r.requests ? Math.round((used * 1000) / r.requests) : null, serverCpuCores: +(used / 1000 / r.seconds).toFixed(2) };
+}
+
+/** Both targets loaded at once, after a warm-up (JIT) of each. */
+async function measurePair(a: Target, b: Target, durationS: number) {
+  const [sa, sb] = [await a.start(), await b.start()];
   try {
-    await runGenerator("http", { url: srv.url, path: t.path, items: [{ body: {} }], connections: CONNECTIONS, durationS: 1 }); // warm-up (JIT)
-    const c0 = cpuMs(srv.pid!);
-    const r = await runGenerator("http", { url: srv.url, path: t.path, items: [{ body: {} }], connections: CONNECTIONS, durationS });
-    const used = cpuMs(srv.pid!) - c0;
-    return { rps: r.rps, ok: r.ok, errors: r.errors, p99: r.latencyMs.p99, serverCpuUsPerRequest: r.requests ? Math.round((used * 1000) / r.requests) : null, serverCpuCores: +(used / 1000 / r.seconds).toFixed(2) };
+    await Promise.all([load(sa, a, 1), load(sb, b, 1)]);
+    const [ra, rb] = await Promise.all([load(sa, a, durationS), load(sb, b, durationS)]);
+    return [ra, rb] as const;
   } finally {
-    await srv.stop();
+    await Promise.all([sa.stop(), sb.stop()]);
   }
 }
 
@@ -73,25 +82,38 @@ async function main() {
     targets.push({ name: "minimal Connect-Node (before)", path: NOOP, start: () => startMinimalConnect(1, before) });
     targets.push({ name: "our server no-op (before)", path: NOOP, start: () => startServer(env, 1, before) });
   }
-  const runs: Record<string, Array<Awaited<ReturnType<typeof measure>>>> = {};
+  const byName = Object.fromEntries(targets.map((t) => [t.name, t]));
+  const pairs: Array<[string, string]> = [["our server no-op", "minimal Connect-Node"], ["minimal Connect-Node", "bare node:http"]];
+  if (before) pairs.push(["our server no-op", "our server no-op (before)"], ["minimal Connect-Node", "minimal Connect-Node (before)"]);
+  const runs: Record<string, Array<Awaited<ReturnType<typeof load>>>> = {};
+  const pairRatios: Record<string, Array<{ rps: number | null; cpuPerRequest: number | null }>> = {};
+  const r3 = (a?: number | null, b?: number | null) => (a && b ? +(a / b).toFixed(3) : null);
   try {
     if (profileDir) {
       fs.mkdirSync(profileDir, { recursive: true });
       for (const t of targets) {
+        if (t.path === "/check") continue; // bare node:http is not worth profiling
         const dir = path.join(profileDir, t.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase());
         process.env.BENCH_SERVER_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${dir}`;
-        if (t.path === "/check") continue; // bare node:http is not worth profiling
-        (runs[t.name] ??= []).push(await measure(t, seconds));
+        const srv = await t.start();
+        try {
+          await load(srv, t, 1);
+          (runs[t.name] ??= []).push(await load(srv, t, seconds));
+        } finally {
+          await srv.stop();
+        }
         log(`${t.name}: profiled into ${dir}`);
       }
     } else {
       for (let r = 0; r < rounds; r++) {
-        // Rotate the order each round, so no target always runs first (or last) after a quiet spell.
-        const order = targets.map((_, i) => targets[(i + r) % targets.length]!);
-        for (const t of order) {
-          const m = await measure(t, seconds);
-          (runs[t.name] ??= []).push(m);
-          log(`round ${r + 1}/${rounds} ${t.name}: ${m.rps}/s, ${m.serverCpuUsPerRequest} µs CPU/request, errors ${JSON.stringify(m.errors)}`);
+        for (const [x, y] of pairs) {
+          const [a, b] = r % 2 === 0 ? [x, y] : [y, x];
+          const [ma, mb] = await measurePair(byName[a]!, byName[b]!, seconds);
+          (runs[a] ??= []).push(ma);
+          (runs[b] ??= []).push(mb);
+          const [mx, my] = a === x ? [ma, mb] : [mb, ma];
+          (pairRatios[`${x} / ${y}`] ??= []).push({ rps: r3(mx.rps, my.rps), cpuPerRequest: r3(mx.serverCpuUsPerRequest, my.serverCpuUsPerRequest) });
+          log(`round ${r + 1}/${rounds}: ${x} ${mx.rps}/s ${mx.serverCpuUsPerRequest} µs CPU/req | ${y} ${my.rps}/s ${my.serverCpuUsPerRequest} µs CPU/req`);
         }
       }
     }
@@ -107,22 +129,24 @@ async function main() {
   const summary = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, {
     rpsMedian: median(v.map((x) => x.rps)), cpuUsPerRequestMedian: median(v.map((x) => x.serverCpuUsPerRequest ?? 0)), rounds: v,
   }]));
-  const rps = (k: string) => summary[k]?.rpsMedian;
-  const cpu = (k: string) => summary[k]?.cpuUsPerRequestMedian;
-  const ratio = (a?: number, b?: number) => (a && b ? +(a / b).toFixed(3) : null);
+  // Per pair, the median over rounds of the same-moment ratios (a / b): requests/s and CPU per request.
+  const pairSummary = Object.fromEntries(Object.entries(pairRatios).map(([k, v]) => [k, {
+    rps: median(v.map((x) => x.rps ?? 0)), cpuPerRequest: median(v.map((x) => x.cpuPerRequest ?? 0)), rounds: v,
+  }]));
+  const pr = (k: string) => pairSummary[k];
   const ratios = {
-    noopVsMinimalConnect: ratio(rps("our server no-op"), rps("minimal Connect-Node")),
-    minimalConnectVsBareHttp: ratio(rps("minimal Connect-Node"), rps("bare node:http")),
-    noopVsBareHttp: ratio(rps("our server no-op"), rps("bare node:http")),
-    cpuPerRequestNoopVsMinimalConnect: ratio(cpu("our server no-op"), cpu("minimal Connect-Node")),
+    noopVsMinimalConnect: pr("our server no-op / minimal Connect-Node")?.rps ?? null,
+    cpuPerRequestNoopVsMinimalConnect: pr("our server no-op / minimal Connect-Node")?.cpuPerRequest ?? null,
+    minimalConnectVsBareHttp: pr("minimal Connect-Node / bare node:http")?.rps ?? null,
+    cpuPerRequestMinimalConnectVsBareHttp: pr("minimal Connect-Node / bare node:http")?.cpuPerRequest ?? null,
     ...(before ? {
-      noopAfterVsBefore: ratio(rps("our server no-op"), rps("our server no-op (before)")),
-      minimalConnectAfterVsBefore: ratio(rps("minimal Connect-Node"), rps("minimal Connect-Node (before)")),
-      cpuPerRequestNoopAfterVsBefore: ratio(cpu("our server no-op"), cpu("our server no-op (before)")),
-      cpuPerRequestMinimalAfterVsBefore: ratio(cpu("minimal Connect-Node"), cpu("minimal Connect-Node (before)")),
+      noopAfterVsBefore: pr("our server no-op / our server no-op (before)")?.rps ?? null,
+      cpuPerRequestNoopAfterVsBefore: pr("our server no-op / our server no-op (before)")?.cpuPerRequest ?? null,
+      minimalConnectAfterVsBefore: pr("minimal Connect-Node / minimal Connect-Node (before)")?.rps ?? null,
+      cpuPerRequestMinimalConnectAfterVsBefore: pr("minimal Connect-Node / minimal Connect-Node (before)")?.cpuPerRequest ?? null,
     } : {}),
   };
-  const result = { runId, startedAt: new Date().toISOString(), machine: machine(), load1: +os.loadavg()[0].toFixed(2), rounds, seconds, connections: CONNECTIONS, before: before ?? null, summary, ratios };
+  const result = { runId, startedAt: new Date().toISOString(), machine: machine(), load1: +os.loadavg()[0].toFixed(2), rounds, seconds, connections: CONNECTIONS, before: before ?? null, summary, pairs: pairSummary, ratios };
   if (!profileDir) {
     const file = path.join(ROOT, "bench/results", `${new Date().toISOString().replace(/[:]/g, "-").replace(/\..*/, "")}-rpc-overhead.json`);
     fs.writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
