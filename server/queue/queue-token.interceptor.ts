@@ -46,8 +46,7 @@ const NEEDS_ANY = new Set([
 export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: QueueStore, lookup: ConcertLookup, replay?: ReplayCheck): Interceptor {
   // RPCs found to need no token are remembered, so most calls skip building "<service>/<method>".
   const exempt = new Set<DescMethod>();
-  return (next) => async (req) => {
-    if (exempt.has(req.method)) return next(req);
+  const check: Interceptor = (next) => async (req) => {
     const rpc = `${req.service.typeName}/${req.method.name}`;
     const concertOf = NEEDS_ACTIVE[rpc];
     if (!concertOf && !NEEDS_ANY.has(rpc)) {
@@ -78,5 +77,10 @@ export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: Que
     }
     req.contextValues.set(kQueueToken, { token, ...claims });
     return next(req);
+  };
+  // Not async itself: an RPC that needs no token passes straight through without a promise of its own.
+  return (next) => {
+    const checked = check(next);
+    return (req) => (exempt.has(req.method) ? next(req) : checked(req));
   };
 }

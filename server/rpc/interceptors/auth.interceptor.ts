@@ -14,10 +14,7 @@ import { signInFirst } from "../../identity/identity.errors.js";
 export function createAuthInterceptor(verifier: JwtVerifier, users: UserDirectory): Interceptor {
   // Looked up once per RPC rather than by building "<service>/<method>" on every call.
   const accessByMethod = new Map<DescMethod, Access>();
-  return (next) => async (req) => {
-    let access = accessByMethod.get(req.method);
-    if (access === undefined) accessByMethod.set(req.method, (access = accessOf(req.service.typeName, req.method.name)));
-    if (access === "public") return next(req);
+  const authenticate = async (next: Parameters<Interceptor>[0], req: Parameters<ReturnType<Interceptor>>[0], access: Access) => {
     const header = req.header.get("authorization");
     if (!header) {
       throw signInFirst();
@@ -29,5 +26,11 @@ export function createAuthInterceptor(verifier: JwtVerifier, users: UserDirector
     await users.ensure(auth.userId);
     req.contextValues.set(kAuth, auth);
     return next(req);
+  };
+  // Not async itself: a public RPC passes straight through without a promise of its own.
+  return (next) => (req) => {
+    let access = accessByMethod.get(req.method);
+    if (access === undefined) accessByMethod.set(req.method, (access = accessOf(req.service.typeName, req.method.name)));
+    return access === "public" ? next(req) : authenticate(next, req, access);
   };
 }

@@ -29,11 +29,17 @@ export function createDeadlineInterceptor(timeoutMs: number): Interceptor {
   };
   return (next) => (req) => {
     if (req.method.methodKind !== "unary") return next(req);
+    let answer: ReturnType<typeof next>;
+    try {
+      answer = next(req); // interceptors inside may refuse by throwing at once
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return new Promise((resolve, reject) => {
       const p: Pending = { due: performance.now() + timeoutMs, reject };
       pending.add(p);
       if (!timer) timer = setInterval(sweep, tickMs).unref();
-      next(req).then(
+      answer.then(
         (res) => {
           pending.delete(p);
           resolve(res);
