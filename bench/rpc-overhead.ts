@@ -47,11 +47,29 @@ interface Target {
   start(): Promise<ServerProc>;
 }
 
-async function load(srv: ServerProc, t: Target, durationS: number) {
+/** A server's own CPU use while idle (ms per s): our server checks its dependencies and runs timers in the background. */
+async function idleCpuRate(srv: ServerProc, ms = 3000): Promise<number> {
+  const c0 = cpuMs(srv.pid!);
+  await new Promise((r) => setTimeout(r, ms));
+  return ((cpuMs(srv.pid!) - c0) * 1000) / ms;
+}
+
+/**
+ * serverCpuUsPerRequest counts everything the process did; serverNetCpuUsPerRequest first takes off its idle
+ * rate (background work that does not grow with requests), which matters when a crowded machine lets the
+ * server answer only tens of requests a second.
+ */
+async function load(srv: ServerProc, t: Target, durationS: number, idleMsPerS = 0) {
   const c0 = cpuMs(srv.pid!);
   const r = await runGenerator("http", { url: srv.url, path: t.path, items: [{ body: {} }], connections: CONNECTIONS, durationS });
   const used = cpuMs(srv.pid!) - c0;
-  return { rps: r.rps, ok: r.ok, errors: r.errors, p99: r.latencyMs.p99, serverCpuUsPerRequest: r.requests ? Math.round((used * 1000) / r.requests) : null, serverCpuCores: +(used / 1000 / r.seconds).toFixed(2) };
+  const net = Math.max(0, used - idleMsPerS * r.seconds);
+  return {
+    rps: r.rps, ok: r.ok, errors: r.errors, p99: r.latencyMs.p99, idleCpuMsPerS: Math.round(idleMsPerS),
+    serverCpuUsPerRequest: r.requests ? Math.round((used * 1000) / r.requests) : null,
+    serverNetCpuUsPerRequest: r.requests ? Math.round((net * 1000) / r.requests) : null,
+    serverCpuCores: +(used / 1000 / r.seconds).toFixed(2),
+  };
 }
 
 /** Both targets loaded at once, after a warm-up (JIT) of each. */
@@ -59,7 +77,8 @@ async function measurePair(a: Target, b: Target, durationS: number) {
   const [sa, sb] = [await a.start(), await b.start()];
   try {
     await Promise.all([load(sa, a, 1), load(sb, b, 1)]);
-    const [ra, rb] = await Promise.all([load(sa, a, durationS), load(sb, b, durationS)]);
+    const [ia, ib] = await Promise.all([idleCpuRate(sa), idleCpuRate(sb)]);
+    const [ra, rb] = await Promise.all([load(sa, a, durationS, ia), load(sb, b, durationS, ib)]);
     return [ra, rb] as const;
   } finally {
     await Promise.all([sa.stop(), sb.stop()]);
@@ -86,7 +105,7 @@ async function main() {
   const pairs: Array<[string, string]> = [["our server no-op", "minimal Connect-Node"], ["minimal Connect-Node", "bare node:http"]];
   if (before) pairs.push(["our server no-op", "our server no-op (before)"], ["minimal Connect-Node", "minimal Connect-Node (before)"]);
   const runs: Record<string, Array<Awaited<ReturnType<typeof load>>>> = {};
-  const pairRatios: Record<string, Array<{ rps: number | null; cpuPerRequest: number | null }>> = {};
+  const pairRatios: Record<string, Array<{ rps: number | null; cpuPerRequest: number | null; netCpuPerRequest: number | null }>> = {};
   const r3 = (a?: number | null, b?: number | null) => (a && b ? +(a / b).toFixed(3) : null);
   try {
     if (profileDir) {
@@ -112,8 +131,8 @@ async function main() {
           (runs[a] ??= []).push(ma);
           (runs[b] ??= []).push(mb);
           const [mx, my] = a === x ? [ma, mb] : [mb, ma];
-          (pairRatios[`${x} / ${y}`] ??= []).push({ rps: r3(mx.rps, my.rps), cpuPerRequest: r3(mx.serverCpuUsPerRequest, my.serverCpuUsPerRequest) });
-          log(`round ${r + 1}/${rounds}: ${x} ${mx.rps}/s ${mx.serverCpuUsPerRequest} µs CPU/req | ${y} ${my.rps}/s ${my.serverCpuUsPerRequest} µs CPU/req`);
+          (pairRatios[`${x} / ${y}`] ??= []).push({ rps: r3(mx.rps, my.rps), cpuPerRequest: r3(mx.serverCpuUsPerRequest, my.serverCpuUsPerRequest), netCpuPerRequest: r3(mx.serverNetCpuUsPerRequest, my.serverNetCpuUsPerRequest) });
+          log(`round ${r + 1}/${rounds}: ${x} ${mx.rps}/s ${mx.serverCpuUsPerRequest} (net ${mx.serverNetCpuUsPerRequest}) µs CPU/req | ${y} ${my.rps}/s ${my.serverCpuUsPerRequest} (net ${my.serverNetCpuUsPerRequest}) µs CPU/req`);
         }
       }
     }
@@ -127,21 +146,25 @@ async function main() {
     return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
   };
   const summary = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, {
-    rpsMedian: median(v.map((x) => x.rps)), cpuUsPerRequestMedian: median(v.map((x) => x.serverCpuUsPerRequest ?? 0)), rounds: v,
+    rpsMedian: median(v.map((x) => x.rps)), cpuUsPerRequestMedian: median(v.map((x) => x.serverCpuUsPerRequest ?? 0)),
+    netCpuUsPerRequestMedian: median(v.map((x) => x.serverNetCpuUsPerRequest ?? 0)), rounds: v,
   }]));
   // Per pair, the median over rounds of the same-moment ratios (a / b): requests/s and CPU per request.
   const pairSummary = Object.fromEntries(Object.entries(pairRatios).map(([k, v]) => [k, {
-    rps: median(v.map((x) => x.rps ?? 0)), cpuPerRequest: median(v.map((x) => x.cpuPerRequest ?? 0)), rounds: v,
+    rps: median(v.map((x) => x.rps ?? 0)), cpuPerRequest: median(v.map((x) => x.cpuPerRequest ?? 0)),
+    netCpuPerRequest: median(v.map((x) => x.netCpuPerRequest ?? 0)), rounds: v,
   }]));
   const pr = (k: string) => pairSummary[k];
   const ratios = {
     noopVsMinimalConnect: pr("our server no-op / minimal Connect-Node")?.rps ?? null,
     cpuPerRequestNoopVsMinimalConnect: pr("our server no-op / minimal Connect-Node")?.cpuPerRequest ?? null,
+    netCpuPerRequestNoopVsMinimalConnect: pr("our server no-op / minimal Connect-Node")?.netCpuPerRequest ?? null,
     minimalConnectVsBareHttp: pr("minimal Connect-Node / bare node:http")?.rps ?? null,
     cpuPerRequestMinimalConnectVsBareHttp: pr("minimal Connect-Node / bare node:http")?.cpuPerRequest ?? null,
     ...(before ? {
       noopAfterVsBefore: pr("our server no-op / our server no-op (before)")?.rps ?? null,
       cpuPerRequestNoopAfterVsBefore: pr("our server no-op / our server no-op (before)")?.cpuPerRequest ?? null,
+      netCpuPerRequestNoopAfterVsBefore: pr("our server no-op / our server no-op (before)")?.netCpuPerRequest ?? null,
       minimalConnectAfterVsBefore: pr("minimal Connect-Node / minimal Connect-Node (before)")?.rps ?? null,
       cpuPerRequestMinimalConnectAfterVsBefore: pr("minimal Connect-Node / minimal Connect-Node (before)")?.cpuPerRequest ?? null,
     } : {}),
@@ -152,8 +175,8 @@ async function main() {
     fs.writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
     log(`written ${path.relative(ROOT, file)}`);
   }
-  const lines = ["| target | req/s (median) | server CPU µs/request (median) | rounds req/s |", "| --- | ---: | ---: | --- |"];
-  for (const [k, v] of Object.entries(summary)) lines.push(`| ${k} | ${v.rpsMedian.toLocaleString("en-US")} | ${v.cpuUsPerRequestMedian} | ${v.rounds.map((x) => x.rps).join(", ")} |`);
+  const lines = ["| target | req/s (median) | server CPU µs/request (median) | net of idle | rounds req/s |", "| --- | ---: | ---: | ---: | --- |"];
+  for (const [k, v] of Object.entries(summary)) lines.push(`| ${k} | ${v.rpsMedian.toLocaleString("en-US")} | ${v.cpuUsPerRequestMedian} | ${v.netCpuUsPerRequestMedian} | ${v.rounds.map((x) => x.rps).join(", ")} |`);
   process.stdout.write(lines.join("\n") + "\n\n" + JSON.stringify(ratios, null, 2) + "\n");
 }
 
