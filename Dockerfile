@@ -9,6 +9,8 @@ WORKDIR /app
 # dependencies first, for layer caching
 # (.npmr[c]: copies .npmrc when the repo has one, without failing when it has none)
 COPY package.json package-lock.json .npmr[c] ./
+# npm ci's postinstall applies patches/ (patch-package) to node_modules, so they must be here first
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund && npm cache clean --force
 
 COPY . .

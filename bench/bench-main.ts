@@ -20,7 +20,7 @@ import { surgeScenarios } from "./lib/surge.js";
 import { summarize } from "./lib/percentiles.mjs";
 import {
   createTopics, deleteTopics, dropDatabase, freshDatabase, infraUp, log, machine, ROOT, runGenerator, sleep,
-  startBareHttp, startServer, topicMessageCount, unlinkPrefix, type ServerProc,
+  startBareHttp, startMinimalConnect, startServer, topicMessageCount, unlinkPrefix, type ServerProc,
 } from "./lib/stack.js";
 
 const argv = new Set(process.argv.slice(2));
@@ -91,7 +91,8 @@ async function phase(workers: number, withExtras: boolean) {
     const bareRes = await runGenerator("http", { url: bare.url, path: "/check", items: [{ body: {} }], connections: S.connections, durationS: S.durationS });
     await bare.stop();
     log(`bare node:http: ${bareRes.rps}/s p99 ${bareRes.latencyMs.p99} ms`);
-    out.b = { bareHttp: bareRes, healthCheck: await bothProtocols(server, "health", "Check", "grpc.health.v1.Health", [{ body: {} }], { warmup: true }) };
+    const minimalConnect = await minimalConnectBaseline(workers);
+    out.b = { bareHttp: bareRes, minimalConnect, healthCheck: await bothProtocols(server, "health", "Check", "grpc.health.v1.Health", [{ body: {} }], { warmup: true }) };
 
     // a. IssueToken (a new fan per call; the line admits 100 at once) and GetQueueStatus (waiting fans polling).
     const a1 = await concertWithSeats(admin, "bench issue", 50, 100);
@@ -183,6 +184,20 @@ async function queueScale(server: ServerProc, admin: Awaited<ReturnType<typeof a
   return out;
 }
 
+/** The framework's own ceiling: a minimal Connect-Node server with one no-op handler (bench/load/minimal-connect.ts). */
+async function minimalConnectBaseline(workers: number) {
+  const srv = await startMinimalConnect(workers);
+  try {
+    const job = { url: srv.url, path: "/grpc.health.v1.Health/Check", items: [{ body: {} }], connections: S.connections };
+    await runGenerator("http", { ...job, durationS: S.warmupS });
+    const res = await runGenerator("http", { ...job, durationS: S.durationS });
+    log(`minimal Connect-Node: ${res.rps}/s p99 ${res.latencyMs.p99} ms`);
+    return res;
+  } finally {
+    await srv.stop();
+  }
+}
+
 function ratio(a: number | undefined, b: number | undefined) {
   return a && b ? +(a / b).toFixed(3) : null;
 }
@@ -213,6 +228,8 @@ async function main() {
     getQueueStatusGrpcVsNoopGrpc: ratio(w2.a.getQueueStatus.grpc.rps, w2.b.healthCheck.grpc.rps),
     getQueueStatusConnectVsNoopConnect: ratio(w2.a.getQueueStatus.connect.rps, w2.b.healthCheck.connect.rps),
     noopConnectVsBareHttp: ratio(w2.b.healthCheck.connect.rps, w2.b.bareHttp.rps),
+    noopVsMinimalConnect: ratio(w2.b.healthCheck.connect.rps, w2.b.minimalConnect.rps),
+    minimalConnectVsBareHttp: ratio(w2.b.minimalConnect.rps, w2.b.bareHttp.rps),
     issueTokenGrpcVsRedisEnterScript: ratio(w2.a.issueToken.grpc.rps, result.c.enterScript.rps),
     getQueueStatusGrpcVsRedisStatusScript: ratio(w2.a.getQueueStatus.grpc.rps, result.c.statusScript.rps),
     workers2VsWorkers1: {

@@ -15,6 +15,7 @@ export function renderMarkdown(r: any): string {
     const p = r.phases?.[`workers${w}`];
     if (!p) continue;
     row("b. bare node:http JSON", "HTTP/1.1 JSON", String(w), p.b.bareHttp.rps, p.b.bareHttp.latencyMs, p.b.bareHttp.errors, p.b.bareHttp.generatorCpuCores);
+    if (p.b.minimalConnect) row("b. minimal Connect-Node server, one no-op handler", "Connect JSON", String(w), p.b.minimalConnect.rps, p.b.minimalConnect.latencyMs, p.b.minimalConnect.errors, p.b.minimalConnect.generatorCpuCores);
     row("b. no-op RPC (Health/Check)", "Connect JSON", String(w), p.b.healthCheck.connect.rps, p.b.healthCheck.connect.latencyMs, p.b.healthCheck.connect.errors, p.b.healthCheck.connect.generatorCpuCores);
     row("b. no-op RPC (Health/Check)", "gRPC", String(w), p.b.healthCheck.grpc.rps, p.b.healthCheck.grpc.latencyMs, p.b.healthCheck.grpc.errors, p.b.healthCheck.grpc.generatorCpuCores);
     row("a. IssueToken (new fan each call)", "Connect JSON", String(w), p.a.issueToken.connect.rps, p.a.issueToken.connect.latencyMs, p.a.issueToken.connect.errors, p.a.issueToken.connect.generatorCpuCores);

@@ -137,12 +137,13 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
-export async function startServer(env: Record<string, string>, workers: number): Promise<ServerProc> {
+/** `root` is the source tree to run (default: this one; bench/rpc-overhead.ts also runs an older tree). */
+export async function startServer(env: Record<string, string>, workers: number, root = ROOT): Promise<ServerProc> {
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") goes to the server's node, to find where time goes.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts"], {
-    cwd: ROOT,
+    cwd: root,
     env: { ...process.env, APP_ENV: "local", HOST: "127.0.0.1", PORT: String(port), WORKERS: String(workers), LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -161,17 +162,28 @@ export async function startServer(env: Record<string, string>, workers: number):
 }
 
 export async function startBareHttp(workers: number): Promise<ServerProc> {
+  return startBaseline([path.join(ROOT, "bench/load/bare-http.mjs")], { BARE_WORKERS: String(workers) });
+}
+
+/** The minimal Connect-Node server (one no-op handler, nothing else): the framework's own ceiling. */
+export async function startMinimalConnect(workers: number, root = ROOT): Promise<ServerProc> {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  return startBaseline([...nodeArgs, "--import", "tsx", path.join(root, "bench/load/minimal-connect.ts")], { MINIMAL_WORKERS: String(workers) }, root);
+}
+
+async function startBaseline(args: string[], env: Record<string, string>, cwd = ROOT): Promise<ServerProc & { pid: number }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, "bench/load/bare-http.mjs")], {
-    env: { ...process.env, PORT: String(port), BARE_WORKERS: String(workers) },
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const stop = stopper(child);
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", (d) => String(d).includes("listening") && resolve());
-    child.once("exit", (c) => reject(new Error(`bare http exited ${c}`)));
+    child.once("exit", (c) => reject(new Error(`${path.basename(args[args.length - 1]!)} exited ${c}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, address: `127.0.0.1:${port}`, port, stop };
+  return { url: `http://127.0.0.1:${port}`, address: `127.0.0.1:${port}`, port, stop, pid: child.pid! };
 }
 
 let jobSeq = 0;

@@ -1,4 +1,5 @@
 import type { Interceptor } from "@connectrpc/connect";
+import type { DescMethod } from "@bufbuild/protobuf";
 import { kAuth, kQueueToken, kReplayCheck } from "../rpc/context-keys.js";
 import { idOf } from "../shared/ids.js";
 import type { ConcertLookup } from "./concert-lookup.js";
@@ -42,10 +43,15 @@ const NEEDS_ANY = new Set([
  * result (a retried Pay), so the retry gets its first answer as SPEC promises.
  */
 export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: QueueStore, lookup: ConcertLookup): Interceptor {
-  return (next) => async (req) => {
+  // RPCs found to need no token are remembered, so most calls skip building "<service>/<method>".
+  const exempt = new Set<DescMethod>();
+  const check: Interceptor = (next) => async (req) => {
     const rpc = `${req.service.typeName}/${req.method.name}`;
     const concertOf = NEEDS_ACTIVE[rpc];
-    if (!concertOf && !NEEDS_ANY.has(rpc)) return next(req);
+    if (!concertOf && !NEEDS_ANY.has(rpc)) {
+      exempt.add(req.method);
+      return next(req);
+    }
     const auth = req.contextValues.get(kAuth);
     if (!auth) throw signInFirst();
     const token = req.header.get("x-queue-token")?.trim();
@@ -71,5 +77,10 @@ export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: Que
     }
     req.contextValues.set(kQueueToken, { token, ...claims });
     return next(req);
+  };
+  // Not async itself: an RPC that needs no token passes straight through without a promise of its own.
+  return (next) => {
+    const checked = check(next);
+    return (req) => (exempt.has(req.method) ? next(req) : checked(req));
   };
 }

@@ -1,6 +1,7 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { DomainError } from "../../shared/domain-error.js";
-import { accessOf } from "../access-policy.js";
+import type { DescMethod } from "@bufbuild/protobuf";
+import { accessOf, type Access } from "../access-policy.js";
 import { kAuth, type AuthContext } from "../context-keys.js";
 import type { JwtVerifier } from "../../identity/jwt-verifier.js";
 import { signInFirst } from "../../identity/identity.errors.js";
@@ -11,10 +12,10 @@ import { signInFirst } from "../../identity/identity.errors.js";
  * charge, inside that transaction, so the waiting room never touches MySQL (SPEC 7.1).
  */
 export function createAuthInterceptor(verifier: JwtVerifier): Interceptor {
-  return (next) => async (req) => {
-    const access = accessOf(req.service.typeName, req.method.name);
+  // Looked up once per RPC rather than by building "<service>/<method>" on every call.
+  const accessByMethod = new Map<DescMethod, Access>();
+  const authenticate = async (next: Parameters<Interceptor>[0], req: Parameters<ReturnType<Interceptor>>[0], access: Access) => {
     const header = req.header.get("authorization");
-    if (access === "public") return next(req);
     if (!header) {
       throw signInFirst();
     }
@@ -24,5 +25,11 @@ export function createAuthInterceptor(verifier: JwtVerifier): Interceptor {
     }
     req.contextValues.set(kAuth, auth);
     return next(req);
+  };
+  // Not async itself: a public RPC passes straight through without a promise of its own.
+  return (next) => (req) => {
+    let access = accessByMethod.get(req.method);
+    if (access === undefined) accessByMethod.set(req.method, (access = accessOf(req.service.typeName, req.method.name)));
+    return access === "public" ? next(req) : authenticate(next, req, access);
   };
 }

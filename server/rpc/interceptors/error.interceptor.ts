@@ -35,7 +35,9 @@ export function toConnectError(e: unknown): ConnectError {
  * behind a generic message, and logs the cause with the RPC name.
  */
 export function createErrorInterceptor(logger: Logger): Interceptor {
-  const log = (rpc: string, ce: ConnectError) => {
+  // The RPC's name is built only when something is logged, not on every call.
+  const log = (req: { service: { typeName: string }; method: { name: string } }, ce: ConnectError) => {
+    const rpc = `${req.service.typeName}/${req.method.name}`;
     if (ce.code === Code.Internal || ce.code === Code.Unavailable) {
       logger.error({ rpc, code: Code[ce.code], err: ce.cause ?? ce }, "rpc failed");
     } else {
@@ -43,7 +45,6 @@ export function createErrorInterceptor(logger: Logger): Interceptor {
     }
   };
   return (next) => async (req) => {
-    const rpc = `${req.service.typeName}/${req.method.name}`;
     try {
       const res = await next(req);
       if (!res.stream) return res;
@@ -54,14 +55,14 @@ export function createErrorInterceptor(logger: Logger): Interceptor {
             yield* res.message;
           } catch (e) {
             const ce = toConnectError(e);
-            log(rpc, ce);
+            log(req, ce);
             throw ce;
           }
         })(),
       };
     } catch (e) {
       const ce = toConnectError(e);
-      log(rpc, ce);
+      log(req, ce);
       throw ce;
     }
   };

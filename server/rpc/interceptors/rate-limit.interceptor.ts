@@ -31,7 +31,8 @@ export function createRateLimitInterceptor(opts: RateLimitOptions, now: () => nu
   }, 30_000);
   sweep.unref();
 
-  const interceptor: Interceptor = (next) => async (req) => {
+  // Not async: a call that passes costs no promise of its own; a refusal is thrown into the interceptor outside.
+  const interceptor: Interceptor = (next) => (req) => {
     const auth = req.contextValues.get(kAuth);
     if (opts.perSecond <= 0 || !auth || auth.isAdmin) return next(req);
     const key = `${auth.userId}:${req.method.name}`;

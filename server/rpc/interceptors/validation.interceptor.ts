@@ -8,7 +8,8 @@ import { DomainError } from "../../shared/domain-error.js";
  */
 export function createValidationInterceptor(): Interceptor {
   const validator = createValidator();
-  return (next) => async (req) => {
+  // Not async: a valid request costs no promise of its own; a refusal is thrown into the interceptor outside.
+  return (next) => (req) => {
     if (!req.stream) {
       const result = validator.validate(req.method.input, req.message);
       if (result.kind === "invalid") {
