@@ -182,7 +182,7 @@ export async function build(config: Config, opts: { logger?: Logger } = {}): Pro
       return;
     }
     rpc(req, res);
-  });
+  }, { limits: config.limits, bodyTimeoutMs: config.requestTimeoutMs });
 
   metrics.gauge("db_pool_connections_in_use", "MySQL connections checked out of the pool", () => {
     const pool = (infra.db.connectionManager as unknown as { pool?: { using?: number } }).pool;
