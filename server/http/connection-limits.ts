@@ -6,7 +6,7 @@ import type { ConnectionLimits } from "../config/config.js";
 export type { ConnectionLimits };
 
 const RESET_WINDOW_MS = 10_000;
-const { NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_NO_ERROR } = http2.constants;
+const { NGHTTP2_ENHANCE_YOUR_CALM } = http2.constants;
 
 /** Node's own defaults (no limit on streams, 60 s headers, 5 s keep-alive) are replaced by SPEC 7.2's. */
 export const DEFAULT_LIMITS: ConnectionLimits = {
@@ -45,6 +45,13 @@ export function applyH1Limits(h1: http.Server, limits: ConnectionLimits, bodyTim
   h1.requestTimeout = limits.headersTimeoutMs + bodyTimeoutMs;
   h1.keepAliveTimeout = limits.idleTimeoutMs;
   (h1 as { connectionsCheckingInterval?: number }).connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4)));
+  // A response sent before its request's body arrived (e.g. a deadline hit while the client dribbles
+  // the body) leaves Node waiting for that body on a keep-alive connection forever: close it instead.
+  h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.once("finish", () => {
+      if (!req.complete) req.socket.destroySoon();
+    });
+  });
   return { startTracking: () => void h1.emit("listening") };
 }
 
@@ -57,6 +64,7 @@ export function guardH2Session(session: http2.ServerHttp2Session, limits: Connec
   let open = 0;
   let idle: NodeJS.Timeout | undefined;
   const resets: number[] = [];
+  let cut = false;
   const armIdle = () => {
     clearTimeout(idle);
     idle = setTimeout(() => {
@@ -78,8 +86,11 @@ export function guardH2Session(session: http2.ServerHttp2Session, limits: Connec
       const now = Date.now();
       resets.push(now);
       while (resets.length > 0 && resets[0] <= now - RESET_WINDOW_MS) resets.shift();
-      if (resets.length > limits.h2MaxResetsPer10s && !session.destroyed) {
-        session.destroy(undefined, NGHTTP2_ENHANCE_YOUR_CALM);
+      if (resets.length > limits.h2MaxResetsPer10s && !session.destroyed && !cut) {
+        cut = true;
+        // destroy(_, code) would send GOAWAY NO_ERROR; say why first, then drop the connection once it is written.
+        session.goaway(NGHTTP2_ENHANCE_YOUR_CALM);
+        setImmediate(() => session.destroy());
       }
     });
   });

@@ -20,6 +20,7 @@ import { createQueueHandler } from "./queue.handler.js";
 import { RedisQueueStore } from "./queue.store.redis.js";
 import { RemoveFromQueue } from "./remove-from-queue.js";
 import { SetQueuePolicy } from "./set-queue-policy.js";
+import { WatcherQuota } from "./watcher-quota.js";
 
 /**
  * Test-only negative control (see test/queue/multi-process.test.ts): admission as separate commands
@@ -50,6 +51,7 @@ export function createQueueModule(infra: Infra, opts: { replay?: ReplayCheck } =
       getQueueStatus: new GetQueueStatus(store, config.queueActiveTtlSeconds),
       endEntry,
       hub,
+      watchers: new WatcherQuota(config.limits.queueMaxWatchersPerUser),
     }),
     admin: createQueueAdminHandler({
       getQueueStats: new GetQueueStats(store, lookup),
