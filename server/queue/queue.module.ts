@@ -20,6 +20,8 @@ import { createQueueHandler } from "./queue.handler.js";
 import { RedisQueueStore } from "./queue.store.redis.js";
 import { RemoveFromQueue } from "./remove-from-queue.js";
 import { SetQueuePolicy } from "./set-queue-policy.js";
+import { effectiveMaxActive } from "./queue-policy.repository.js";
+import { SequelizeQueuePolicyRepository } from "./queue-policy.repository.sequelize.js";
 import { WatcherQuota } from "./watcher-quota.js";
 
 /**
@@ -32,7 +34,12 @@ const UNSAFE_ADMISSION_ENV = "QUEUE_UNSAFE_ADMISSION_GAP_MS_FOR_TESTS";
 export function createQueueModule(infra: Infra, opts: { replay?: ReplayCheck } = {}): ModuleParts & { sessions: ActiveSessions } {
   const { config, logger } = infra;
   const unsafeGap = config.appEnv !== "production" ? process.env[UNSAFE_ADMISSION_ENV] : undefined;
+  const policies = new SequelizeQueuePolicyRepository(infra.db);
   const store = new RedisQueueStore(infra.redis, {
+    policies: async (concertId) => {
+      const p = await policies.find(concertId);
+      return p && effectiveMaxActive(p);
+    },
     activeTtlSeconds: config.queueActiveTtlSeconds,
     defaultMaxActive: config.queueMaxActive,
     unsafeAdmissionGapMs: unsafeGap ? Number(unsafeGap) : undefined,
@@ -56,7 +63,7 @@ export function createQueueModule(infra: Infra, opts: { replay?: ReplayCheck } =
     admin: createQueueAdminHandler({
       getQueueStats: new GetQueueStats(store, lookup),
       listQueue: new ListQueue(store, lookup),
-      setQueuePolicy: new SetQueuePolicy(store, lookup, admit, logger),
+      setQueuePolicy: new SetQueuePolicy(store, lookup, admit, logger, policies),
       removeFromQueue: new RemoveFromQueue(lookup, endEntry),
     }),
     interceptors: [createQueueTokenInterceptor(signer, store, lookup, opts.replay)],
