@@ -9,6 +9,8 @@ WORKDIR /app
 # dependencies first, for layer caching
 # (.npmr[c]: copies .npmrc when the repo has one, without failing when it has none)
 COPY package.json package-lock.json .npmr[c] ./
+# patches/ before npm ci: its postinstall applies them (patch-package)
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund && npm cache clean --force
 
 COPY . .
