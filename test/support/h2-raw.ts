@@ -53,6 +53,8 @@ export function hpack(headers: Array<[string, string]>): Buffer {
 
 export class RawH2 {
   readonly frames: Frame[] = [];
+  private readonly answered = new Set<number>();
+  private readonly resets = new Set<number>();
   goaway: { lastStreamId: number; code: number } | undefined;
   readonly closed: Promise<void>;
   private buf = Buffer.alloc(0);
@@ -85,6 +87,8 @@ export class RawH2 {
       const f: Frame = { type: this.buf[3], flags: this.buf[4], streamId: this.buf.readUInt32BE(5) & 0x7fffffff, payload: this.buf.subarray(9, 9 + len) };
       this.buf = this.buf.subarray(9 + len);
       this.frames.push(f);
+      if (f.type === FrameType.HEADERS) this.answered.add(f.streamId);
+      if (f.type === FrameType.RST_STREAM) this.resets.add(f.streamId);
       // Acknowledge the server's SETTINGS: from then on its limits are in force (RFC 9113 6.5.3). An
       // attacker that never acknowledges them gets refused streams (REFUSED_STREAM) instead of a GOAWAY.
       if (this.ackSettings && f.type === FrameType.SETTINGS && (f.flags & 1) === 0 && !this.socket.destroyed) this.socket.write(frame(FrameType.SETTINGS, 1, 0));
@@ -129,11 +133,11 @@ export class RawH2 {
   }
 
   /** Streams the server refused or reset, and streams it answered with HEADERS. */
-  resetStreams(): Set<number> {
-    return new Set(this.frames.filter((f) => f.type === FrameType.RST_STREAM).map((f) => f.streamId));
+  resetStreams(): ReadonlySet<number> {
+    return this.resets;
   }
-  answeredStreams(): Set<number> {
-    return new Set(this.frames.filter((f) => f.type === FrameType.HEADERS).map((f) => f.streamId));
+  answeredStreams(): ReadonlySet<number> {
+    return this.answered;
   }
 
   destroy(): void {

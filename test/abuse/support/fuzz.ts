@@ -84,6 +84,11 @@ export async function fuzz(baseUrl: string, services: DescService[], ids: FuzzId
       count1("ok");
     } catch (e) {
       const ce = ConnectError.from(e);
+      // The client library itself refused to send it (e.g. a Timestamp JSON cannot express): nothing reached the server.
+      if (/^cannot encode/.test(ce.rawMessage)) return void count1("not sendable");
+      // Our own socket failing (the server answered early and closed, e.g. a refused oversize body): a
+      // local transport error, not an answer from the server; the server's own codes are checked in /metrics.
+      if (/^(write|read) (EPIPE|ECONNRESET)$|socket hang up/.test(ce.rawMessage)) return void count1("connection closed");
       if (signal.aborted && Date.now() - t0 >= HANG_MS - 50) return void report.hangs.push(`${protocol} ${path}`);
       count1(Code[ce.code]);
       if (ce.code === Code.Internal || ce.code === Code.Unknown) report.internal.push(`${protocol} ${path}: ${Code[ce.code]} ${ce.rawMessage}`);
