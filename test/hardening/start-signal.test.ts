@@ -43,6 +43,9 @@ describe("`npm start` runs node itself and drains on SIGTERM (issue 12 item 9)",
         if (!up) await new Promise((r) => setTimeout(r, 200));
       }
       expect(up, out).toBe(true);
+      // Both workers serving (the first answer may come from one while the other still starts).
+      while ((out.match(/concert server ready/g) ?? []).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect((out.match(/concert server ready/g) ?? []).length, out).toBe(2);
       const req = http.request({ host: "127.0.0.1", port, method: "POST", path: "/concert.v1.ConcertService/ListConcerts", headers: { "content-type": "application/json" } });
       const answered = new Promise<number>((resolve, reject) => {
         req.on("response", (res) => (res.resume(), resolve(res.statusCode ?? 0)));
