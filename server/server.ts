@@ -121,7 +121,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Ap
     if (applyCors(config.corsOrigins, req, res)) return;
     if (ops.handleHttp(req, res)) return;
     rpc(req, res);
-  });
+  }, { limits: config.limits, bodyTimeoutMs: config.requestTimeoutMs });
 
   let workersStarted = false;
   const workers = modules.flatMap((m) => m.workers ?? []);

@@ -3,7 +3,7 @@
 //   node 1: 127.0.0.1:29092 (controller 29192)   data .infra/kafka-cluster/node-1/data
 //   node 2: 127.0.0.1:29093 (controller 29193)   ...
 //   node 3: 127.0.0.1:29094 (controller 29194)
-// 19092/19093 belong to test/events/kafka-outage.test.ts and 9092/9093 to the shared broker.
+// 19092/19093 belong to test/outbox/kafka-outage.test.ts and 9092/9093 to the shared broker.
 //
 //   import { startKafkaCluster, stopKafkaNode, startKafkaNode } from './kafka-cluster.mjs';
 

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { config as loadDotenv } from "dotenv";
 import { eventsOptionsFromEnv, type EventsOptions } from "./events.config.js";
+import { productionProblems } from "./production-checks.js";
 
 export type AppEnv = "local" | "development" | "production";
 
@@ -40,6 +41,20 @@ export interface Config {
   workers: number;
   /** Outbox relay and sales projection tunables (events.config.ts). */
   events: EventsOptions;
+  /** Limits against hostile traffic (SPEC 7.2), enforced by the listener and the queue watch hub. */
+  limits: ConnectionLimits & { queueMaxWatchersPerUser: number };
+}
+
+/** SPEC 7.2 connection limits (server/http/connection-limits.ts applies them). */
+export interface ConnectionLimits {
+  /** Concurrent HTTP/2 streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS). */
+  h2MaxConcurrentStreams: number;
+  /** Time to send complete request headers or the whole HTTP/2 preface; then the connection is closed. */
+  headersTimeoutMs: number;
+  /** A connection with no request in flight and no open stream for this long is closed (GOAWAY on HTTP/2). */
+  idleTimeoutMs: number;
+  /** Stream resets per connection in any 10 s window before GOAWAY and close (rapid reset). */
+  h2MaxResetsPer10s: number;
 }
 
 export const DEV_AUTH_JWT_SECRET = "dev-only-auth-jwt-secret-change-me";
@@ -82,12 +97,12 @@ export function loadConfig(env: Env = process.env): Config {
     if (prod) {
       if (!value) problems.push(`${name} is required in production`);
       else if (value === dev) problems.push(`${name} is the dev default; set a real secret in production`);
-      else if (value.length < 32) problems.push(`${name} must be at least 32 characters in production`);
     }
     return value || dev;
   };
   const authJwtSecret = secret("AUTH_JWT_SECRET", DEV_AUTH_JWT_SECRET);
   const queueTokenSecret = secret("QUEUE_TOKEN_SECRET", DEV_QUEUE_TOKEN_SECRET);
+  if (prod) problems.push(...productionProblems(env, [DEV_AUTH_JWT_SECRET, DEV_QUEUE_TOKEN_SECRET]));
   if (problems.length > 0) {
     throw new ConfigError(`refusing to start: ${problems.join("; ")}`);
   }
@@ -119,6 +134,13 @@ export function loadConfig(env: Env = process.env): Config {
     runWorkers: (env.RUN_WORKERS ?? "true") !== "false",
     workers: int(env, "WORKERS", availableParallelism(), 1, 64),
     events: eventsOptionsFromEnv(kafkaTopicPrefix, env),
+    limits: {
+      h2MaxConcurrentStreams: int(env, "H2_MAX_CONCURRENT_STREAMS", 100, 1, 1_000_000),
+      queueMaxWatchersPerUser: int(env, "QUEUE_MAX_WATCHERS_PER_USER", 2, 1, 1_000_000),
+      headersTimeoutMs: int(env, "HEADERS_TIMEOUT_MS", 10_000, 10, 3_600_000),
+      idleTimeoutMs: int(env, "IDLE_TIMEOUT_MS", 60_000, 10, 3_600_000),
+      h2MaxResetsPer10s: int(env, "H2_MAX_RESETS_PER_10S", 200, 1, 10_000_000),
+    },
   };
 }
 

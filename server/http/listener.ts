@@ -1,6 +1,7 @@
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
+import { applyH1Limits, DEFAULT_LIMITS, guardH2Session, h2Options, sniffDeadline, type ConnectionLimits } from "./connection-limits.js";
 
 type Handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
 
@@ -11,10 +12,11 @@ const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
  * prior knowledge, as grpc-js and mobile clients send it) goes to the HTTP/2 server, anything
  * else to the HTTP/1.1 server (Connect JSON, gRPC-Web, curl, /healthz).
  */
-export function createPolyglotListener(handler: Handler, opts: { keepAliveTimeoutMs?: number } = {}) {
+export function createPolyglotListener(handler: Handler, opts: { limits?: ConnectionLimits; bodyTimeoutMs?: number } = {}) {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
   const h1 = http.createServer(handler as http.RequestListener);
-  h1.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 65_000;
-  const h2 = http2.createServer({}, handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+  const h1Limits = applyH1Limits(h1, limits, opts.bodyTimeoutMs ?? 10_000);
+  const h2 = http2.createServer(h2Options(limits), handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
   const sockets = new Set<net.Socket>();
   // http.Server tracks idle keep-alive connections only for sockets it accepted itself, so count in-flight requests here.
   const h1Busy = new Map<net.Socket, number>();
@@ -32,6 +34,7 @@ export function createPolyglotListener(handler: Handler, opts: { keepAliveTimeou
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (s) => {
     sessions.add(s);
+    guardH2Session(s, limits);
     s.once("close", () => sessions.delete(s));
   });
 
@@ -40,7 +43,9 @@ export function createPolyglotListener(handler: Handler, opts: { keepAliveTimeou
     socket.once("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());
     let head = Buffer.alloc(0);
+    const sniffed = sniffDeadline(socket, limits);
     const route = () => {
+      sniffed();
       socket.removeListener("data", onData);
       socket.pause();
       socket.unshift(head);
@@ -64,6 +69,7 @@ export function createPolyglotListener(handler: Handler, opts: { keepAliveTimeou
     };
     socket.on("data", onData);
   });
+  tcp.once("listening", () => h1Limits.startTracking());
 
   return {
     tcp,

@@ -42,9 +42,10 @@ export class JwtVerifier {
         { cause: e },
       );
     }
-    const sub = payload.sub ?? "";
-    if (!SUB.test(sub) || !Number.isSafeInteger(Number(sub))) {
-      throw new DomainError("UNAUTHENTICATED", "the JWT's sub must be a positive decimal user id");
+    // A JSON string of digits only: a number (`"sub": 42`) would pass the pattern once coerced to text.
+    const sub: unknown = payload.sub;
+    if (typeof sub !== "string" || !SUB.test(sub) || !Number.isSafeInteger(Number(sub))) {
+      throw new DomainError("UNAUTHENTICATED", "the JWT's sub must be a JSON string of decimal digits (a positive user id up to 2^53-1)");
     }
     const auth = { userId: Number(sub), isAdmin: payload.role === "admin" };
     if (this.verified.size >= this.cacheSize) this.verified.delete(this.verified.keys().next().value!);

@@ -8,12 +8,14 @@ import type { GetQueueStatus } from "./get-queue-status.js";
 import type { IssueToken } from "./issue-token.js";
 import type { QueueWatchHub } from "./queue-watch.hub.js";
 import { ticketToProto } from "./queue-ticket.mapper.js";
+import type { WatcherQuota } from "./watcher-quota.js";
 
 export interface QueueHandlerDeps {
   issueToken: IssueToken;
   getQueueStatus: GetQueueStatus;
   endEntry: EndEntry;
   hub: QueueWatchHub;
+  watchers: WatcherQuota;
 }
 
 /** The queue-token interceptor guarantees the token for these RPCs; this is a wiring safeguard. */
@@ -36,7 +38,12 @@ export function createQueueHandler(d: QueueHandlerDeps): ServiceImpl<typeof Queu
     },
     async *watchQueueStatus(_req, ctx) {
       const t = tokenOf(ctx);
-      for await (const ticket of d.hub.watch(t.token, t, ctx.signal)) yield { ticket: ticketToProto(ticket) };
+      const release = d.watchers.acquire(t.userId);
+      try {
+        for await (const ticket of d.hub.watch(t.token, t, ctx.signal)) yield { ticket: ticketToProto(ticket) };
+      } finally {
+        release();
+      }
     },
     async leaveQueue(_req, ctx) {
       const t = tokenOf(ctx);

@@ -25,6 +25,9 @@ import { RedisQueueStore, type RedisQueueStoreOptions } from "./queue.store.redi
 import type { QueueStore } from "./queue.store.js";
 import { RemoveFromQueue } from "./remove-from-queue.js";
 import { SetQueuePolicy } from "./set-queue-policy.js";
+import { effectiveMaxActive } from "./queue-policy.repository.js";
+import { SequelizeQueuePolicyRepository } from "./queue-policy.repository.sequelize.js";
+import { WatcherQuota } from "./watcher-quota.js";
 
 export interface QueueModuleOptions {
   /** Builds the store; tests substitute a subclass (test/support/unsafe-admission.queue-store.ts). */
@@ -34,7 +37,16 @@ export interface QueueModuleOptions {
 /** The waiting room (issue 3): QueueService, the queue-token check and the operators' queue RPCs. */
 export function createQueueModule(infra: Infra, opts: QueueModuleOptions = {}): ModuleParts & { sessions: ActiveSessions } {
   const { config, logger } = infra;
-  const storeOptions = { activeTtlSeconds: config.queueActiveTtlSeconds, defaultMaxActive: config.queueMaxActive };
+  const policies = new SequelizeQueuePolicyRepository(infra.db);
+  const storeOptions: RedisQueueStoreOptions = {
+    // The policy's durable copy (SPEC 7.2): read only when Redis lost it, never on a fan's RPC.
+    policies: async (concertId) => {
+      const p = await policies.find(concertId);
+      return p && effectiveMaxActive(p);
+    },
+    activeTtlSeconds: config.queueActiveTtlSeconds,
+    defaultMaxActive: config.queueMaxActive,
+  };
   const store = (opts.store ?? ((redis, o) => new RedisQueueStore(redis, o)))(infra.redis, storeOptions);
   const signer = new QueueTokenSigner(config.queueTokenSecret);
   const lookup = new CachedConcertLookup(new SequelizeConcertLookup(infra.db), new RedisConcertInfoCache(infra.redis));
@@ -55,11 +67,12 @@ export function createQueueModule(infra: Infra, opts: QueueModuleOptions = {}): 
       getQueueStatus: new GetQueueStatus(store, policy),
       endEntry,
       hub,
+      watchers: new WatcherQuota(config.limits.queueMaxWatchersPerUser),
     }),
     admin: createQueueAdminHandler({
       getQueueStats: new GetQueueStats(store, lookup),
       listQueue: new ListQueue(store, lookup),
-      setQueuePolicy: new SetQueuePolicy(store, lookup, admit, logger),
+      setQueuePolicy: new SetQueuePolicy(store, lookup, admit, logger, policies),
       removeFromQueue: new RemoveFromQueue(lookup, endEntry),
     }),
     interceptors: [createQueueTokenInterceptor(signer, store, lookup)],

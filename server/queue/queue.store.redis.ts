@@ -12,7 +12,18 @@ export interface RedisQueueStoreOptions {
   rateWindowMs?: number;
   /** Most slots one admission step expires or fills. */
   batch?: number;
+  /**
+   * Where max_active is kept for good (MySQL). When set, admission never runs on a default that
+   * replaced a lost policy: a missing Redis copy is restored from here first (SPEC 7.2).
+   */
+  policies?: PolicySource;
 }
+
+/** max_active for a concert from the durable store; undefined when no operator set one. */
+export type PolicySource = (concertId: number) => Promise<number | undefined>;
+
+/** A default (no operator policy) is cached with a TTL, so a changed QUEUE_MAX_ACTIVE still reaches old concerts. */
+const DEFAULT_POLICY_CACHE_MS = 60_000;
 
 const num = (v: unknown) => Number(v);
 
@@ -45,7 +56,7 @@ export class RedisQueueStore implements QueueStore {
   async enter(concertId: number, userId: number): Promise<EnterResult> {
     const k = concertQueueKeys(concertId);
     const r = (await runScript(this.redis, "queueEnter", enterKeys(k, userId),
-      [userId, this.ttlMs, this.opts.defaultMaxActive, this.rateWindowMs, this.batch, CLOCK_SPACING_MS])) as Array<number | Array<string | number>>;
+      [userId, this.ttlMs, this.opts.defaultMaxActive, this.rateWindowMs, this.batch, CLOCK_SPACING_MS, this.opts.policies ? "1" : "0"])) as Array<number | Array<string | number>>;
     // The ticker's set of concerts cannot share the concert's cluster slot, so it is updated outside
     // the script: only by the first entry of an idle line (enter.lua saw `listed` unset).
     if (r[10] === 1) await this.markQueued(concertId);
@@ -68,9 +79,16 @@ export class RedisQueueStore implements QueueStore {
 
   async admit(concertId: number): Promise<AdmitResult> {
     const k = concertQueueKeys(concertId);
-    const r = (await runScript(this.redis, "queueAdmit",
+    type Raw = [string[], Array<string | number>, number, number];
+    const run = async () => (await runScript(this.redis, "queueAdmit",
       [k.waiting, k.activeExpiry, k.maxActive, k.admittedTotal, k.admissions, k.clock, k.version, k.activeBase],
-      [this.ttlMs, this.opts.defaultMaxActive, this.rateWindowMs, this.batch])) as [string[], Array<string | number>, number, number];
+      [this.ttlMs, this.opts.defaultMaxActive, this.rateWindowMs, this.batch, this.opts.policies ? "1" : "0"])) as Raw;
+    let r = await run();
+    if (num(r[2]) < 0) {
+      await this.restorePolicy(concertId);
+      r = await run();
+      if (num(r[2]) < 0) return { expired: [], admitted: [], waiting: 0, active: 0 }; // lost again meanwhile: next tick
+    }
     return { expired: r[0].map(num), admitted: admissionsOf(r[1]), waiting: num(r[2]), active: num(r[3]) };
   }
 
@@ -159,7 +177,8 @@ export class RedisQueueStore implements QueueStore {
     const k = concertQueueKeys(concertId);
     const r = (await runScript(this.redis, "queueStats",
       [k.waiting, k.activeExpiry, k.maxActive, k.admittedTotal, k.admissions], [this.rateWindowMs])) as number[];
-    const max = num(r[2]);
+    // Redis lost the policy: report the durable one, not the default that would replace it.
+    const max = num(r[2]) < 0 && this.opts.policies ? await this.restorePolicy(concertId) : num(r[2]);
     return {
       waiting: num(r[0]),
       active: num(r[1]),
@@ -175,6 +194,18 @@ export class RedisQueueStore implements QueueStore {
     const out: WaitingEntry[] = [];
     for (let i = 0; i < r.length; i += 2) out.push({ userId: num(r[i]), position: offset + i / 2 + 1, enteredAtMs: num(r[i + 1]) });
     return out;
+  }
+
+  /**
+   * Puts the durable policy back into Redis after Redis lost it. NX: an operator's SetQueuePolicy
+   * (MySQL first, then Redis) that lands meanwhile wins over this possibly older read.
+   */
+  private async restorePolicy(concertId: number): Promise<number> {
+    const saved = await this.opts.policies!(concertId);
+    const key = concertQueueKeys(concertId).maxActive;
+    if (saved === undefined) await this.redis.set(key, this.opts.defaultMaxActive, "PX", DEFAULT_POLICY_CACHE_MS, "NX");
+    else await this.redis.set(key, saved, "NX");
+    return saved ?? this.opts.defaultMaxActive;
   }
 
   async setMaxActive(concertId: number, maxActive: number): Promise<void> {

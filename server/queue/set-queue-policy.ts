@@ -2,11 +2,13 @@ import { concertNotFound } from "../concert/concert.errors.js";
 import type { Logger } from "../shared/logger.js";
 import type { AdmitFans } from "./admit-fans.js";
 import type { ConcertLookup } from "./concert-lookup.js";
+import type { QueuePolicyRepository } from "./queue-policy.repository.js";
 import type { QueueStore } from "./queue.store.js";
 
 /**
  * Sets max_active. Raising it admits at once; lowering it never evicts anyone: the active finish
  * their slot and admission resumes once ACTIVE is below the new limit. 0 pauses admission.
+ * MySQL first: it is the source of truth Redis is restored from after a flush (SPEC 7.2).
  */
 export class SetQueuePolicy {
   constructor(
@@ -14,10 +16,12 @@ export class SetQueuePolicy {
     private readonly concerts: ConcertLookup,
     private readonly admit: AdmitFans,
     private readonly logger: Logger,
+    private readonly policies: QueuePolicyRepository,
   ) {}
 
   async execute(concertId: number, maxActive: number): Promise<number> {
     if (!(await this.concerts.concertExists(concertId))) throw concertNotFound(concertId);
+    await this.policies.save(concertId, { maxActive, mode: "fifo", paused: maxActive === 0 });
     await this.store.setMaxActive(concertId, maxActive);
     await this.store.markQueued(concertId);
     await this.admit.soon(concertId, this.logger);

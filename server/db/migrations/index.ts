@@ -1,6 +1,8 @@
 import type { Sequelize } from "sequelize";
 import * as m0001 from "./0001-initial-schema.js";
 import * as m0003 from "./0003-sales-projection.js";
+import * as m0004 from "./0004-idempotency-key-bytes.js";
+import * as m0005 from "./0005-queue-policies.js";
 
 export interface Migration {
   name: string;
@@ -17,4 +19,6 @@ export interface Migration {
 export const migrations: Migration[] = [
   { name: "0001-initial-schema", ...m0001 },
   { name: "0003-sales-projection", ...m0003 },
+  { name: "0004-idempotency-key-bytes", ...m0004 },
+  { name: "0005-queue-policies", ...m0005 },
 ];

@@ -13,7 +13,10 @@
 -- ARGV[2] default max_active (QUEUE_MAX_ACTIVE)
 -- ARGV[3] rate window in ms
 -- ARGV[4] most slots to expire or fill in one call (bounds the script's run time)
+-- ARGV[5] "1": max-active must be present (the policy lives in MySQL); if Redis lost it, do nothing and
+--         return {{}, {}, -1, -1} so the caller restores it first: a flush never opens a paused sale
 -- Returns {{expired userId...}, {admitted userId, entryId, expiresAtMs, ...}, waiting, active}
+if ARGV[5] == '1' and redis.call('EXISTS', KEYS[3]) == 0 then return {{}, {}, -1, -1} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local batch = tonumber(ARGV[4])

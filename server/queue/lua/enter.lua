@@ -20,6 +20,8 @@
 -- ARGV[4] rate window in ms
 -- ARGV[5] most slots to fill in this call
 -- ARGV[6] clock checkpoint spacing in ms
+-- ARGV[7] "1": max-active must be present (the policy lives in MySQL); if Redis lost it, admit no one
+--         here: the admission step restores the policy first, so a flush never opens a paused sale
 -- Returns {entryId, state, position, expiresAtMs, isNew, endedByTtl, positionAtEntry, waiting,
 --          admissionsInWindow, maxActive, needsListing, {admitted userId, entryId, expiresAtMs, ...}}
 --   state: 1 WAITING, 2 ACTIVE. endedByTtl = 1 when a timed-out active slot was found and ended here.
@@ -52,6 +54,7 @@ end
 -- Live slots only: timed-out ones not yet swept by admit.lua hold no one.
 local max = tonumber(redis.call('GET', KEYS[6]) or ARGV[3])
 local free = max - redis.call('ZCOUNT', KEYS[4], '(' .. now, '+inf')
+if ARGV[7] == '1' and redis.call('EXISTS', KEYS[6]) == 0 then free = 0 end
 if free > tonumber(ARGV[5]) then free = tonumber(ARGV[5]) end
 local admitted = {}
 if free > 0 then

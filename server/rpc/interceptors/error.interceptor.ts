@@ -44,6 +44,13 @@ export function createErrorInterceptor(logger: Logger): Interceptor {
       logger.debug({ rpc, code: Code[ce.code], msg: ce.rawMessage }, "rpc refused");
     }
   };
+  // A client that cancels its own call (or hangs up) is not a server error: whatever the abort made
+  // the handler throw is answered as CANCELED and logged at debug (SPEC 7.2).
+  const map = (e: unknown, signal: AbortSignal): ConnectError => {
+    const ce = toConnectError(e);
+    if (!signal.aborted || (ce.code !== Code.Internal && ce.code !== Code.Unknown)) return ce;
+    return new ConnectError("the call was cancelled by the client", Code.Canceled, undefined, undefined, e);
+  };
   return (next) => async (req) => {
     try {
       const res = await next(req);
@@ -54,14 +61,14 @@ export function createErrorInterceptor(logger: Logger): Interceptor {
           try {
             yield* res.message;
           } catch (e) {
-            const ce = toConnectError(e);
+            const ce = map(e, req.signal);
             log(req, ce);
             throw ce;
           }
         })(),
       };
     } catch (e) {
-      const ce = toConnectError(e);
+      const ce = map(e, req.signal);
       log(req, ce);
       throw ce;
     }

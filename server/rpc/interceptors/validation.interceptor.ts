@@ -1,6 +1,7 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { createValidator } from "@bufbuild/protovalidate";
 import { DomainError } from "../../shared/domain-error.js";
+import { idsOutOfRange } from "../id-range.js";
 
 /**
  * Validates every request message against its protovalidate rules before any handler runs.
@@ -17,6 +18,8 @@ export function createValidationInterceptor(): Interceptor {
         throw new DomainError("VALIDATION_FAILED", `invalid request: ${detail}`);
       }
       if (result.kind === "error") throw result.error;
+      const ids = idsOutOfRange(req.method.input, req.message as unknown as Record<string, unknown>);
+      if (ids.length > 0) throw new DomainError("VALIDATION_FAILED", `invalid request: ${ids.join("; ")}`);
     }
     return next(req);
   };

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createTestDatabase } from "../../support/database.js";
+import { uniqueId } from "../../support/env.js";
+import { freePort } from "../../queue/child-server.js";
+
+export interface AbuseServer {
+  url: string;
+  port: number;
+  pid: number;
+  /** Resident set size of the server process, in bytes (/proc). */
+  rss(): number;
+  /** Log lines the server wrote at error level or above (LOG_LEVEL=error), parsed. */
+  errors(): Array<Record<string, unknown>>;
+  /** rpc_requests_total by code, summed over RPCs, from /metrics. */
+  codes(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+const root = join(import.meta.dirname, "..", "..", "..");
+
+/**
+ * The server as production runs it (`node --import tsx server/main.ts`, one process) in a child, so
+ * its memory and event loop are its own: RSS and /healthz latency measure the server, not the attackers.
+ */
+export async function startAbuseServer(env: Record<string, string>): Promise<AbuseServer> {
+  const db = await createTestDatabase();
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      APP_ENV: "local",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      WORKERS: "1",
+      DATABASE_URL: db.url,
+      REDIS_KEY_PREFIX: `test:${uniqueId("abuse")}:`,
+      KAFKA_TOPIC_PREFIX: `${uniqueId("abuse")}.`,
+      LOG_LEVEL: "error",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  let partial = "";
+  const collect = (d: Buffer) => {
+    const parts = (partial + String(d)).split("\n");
+    partial = parts.pop()!;
+    lines.push(...parts.filter((l) => l.trim()));
+  };
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false))) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`abuse server did not start:\n${lines.join("\n")}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    port,
+    pid: child.pid!,
+    rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) * 1024,
+    errors: () => lines.map((l) => { try { return JSON.parse(l); } catch { return { msg: l }; } }),
+    async codes() {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const out: Record<string, number> = {};
+      for (const m of text.matchAll(/^rpc_requests_total\{[^}]*code="([^"]+)"[^}]*\} (\d+)/gm)) out[m[1]] = (out[m[1]] ?? 0) + Number(m[2]);
+      return out;
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      child.kill("SIGKILL");
+      await db.drop();
+    },
+  };
+}
