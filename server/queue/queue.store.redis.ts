@@ -55,8 +55,18 @@ export class RedisQueueStore implements QueueStore {
 
   async enter(concertId: number, userId: number): Promise<EnterResult> {
     const k = concertQueueKeys(concertId);
-    const r = (await runScript(this.redis, "queueEnter", enterKeys(k, userId),
-      [userId, this.ttlMs, this.opts.defaultMaxActive, this.rateWindowMs, this.batch, CLOCK_SPACING_MS, this.opts.policies ? "1" : "0"])) as Array<number | Array<string | number>>;
+    type Raw = Array<number | Array<string | number>>;
+    const run = async () => (await runScript(this.redis, "queueEnter", enterKeys(k, userId),
+      [userId, this.ttlMs, this.opts.defaultMaxActive, this.rateWindowMs, this.batch, CLOCK_SPACING_MS, this.opts.policies ? "1" : "0"])) as Raw;
+    const first = await run();
+    let r = first;
+    if (first[12] === 1) {
+      // Redis has no copy of the policy (a new concert, or Redis lost it): restore it from MySQL (the
+      // default is then cached for a minute), then enter again, which now admits if there is room.
+      await this.restorePolicy(concertId);
+      r = await run();
+      r = [...r.slice(0, 4), first[4], first[5], first[6], ...r.slice(7, 11), [...(first[11] as Array<string | number>), ...(r[11] as Array<string | number>)], r[12]];
+    }
     // The ticker's set of concerts cannot share the concert's cluster slot, so it is updated outside
     // the script: only by the first entry of an idle line (enter.lua saw `listed` unset).
     if (r[10] === 1) await this.markQueued(concertId);

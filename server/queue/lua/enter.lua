@@ -21,9 +21,10 @@
 -- ARGV[5] most slots to fill in this call
 -- ARGV[6] clock checkpoint spacing in ms
 -- ARGV[7] "1": max-active must be present (the policy lives in MySQL); if Redis lost it, admit no one
---         here: the admission step restores the policy first, so a flush never opens a paused sale
+--         here and say so (policyMissing): the caller restores it from MySQL and runs this again, so a
+--         flush never opens a paused sale
 -- Returns {entryId, state, position, expiresAtMs, isNew, endedByTtl, positionAtEntry, waiting,
---          admissionsInWindow, maxActive, needsListing, {admitted userId, entryId, expiresAtMs, ...}}
+--          admissionsInWindow, maxActive, needsListing, {admitted userId, entryId, expiresAtMs, ...}, policyMissing}
 --   state: 1 WAITING, 2 ACTIVE. endedByTtl = 1 when a timed-out active slot was found and ended here.
 --   needsListing = 1: the caller must add the concert to the ticker's set, then set `listed`.
 local uid = ARGV[1]
@@ -54,7 +55,8 @@ end
 -- Live slots only: timed-out ones not yet swept by admit.lua hold no one.
 local max = tonumber(redis.call('GET', KEYS[6]) or ARGV[3])
 local free = max - redis.call('ZCOUNT', KEYS[4], '(' .. now, '+inf')
-if ARGV[7] == '1' and redis.call('EXISTS', KEYS[6]) == 0 then free = 0 end
+local policyMissing = 0
+if ARGV[7] == '1' and redis.call('EXISTS', KEYS[6]) == 0 then free, policyMissing = 0, 1 end
 if free > tonumber(ARGV[5]) then free = tonumber(ARGV[5]) end
 local admitted = {}
 if free > 0 then
@@ -85,4 +87,4 @@ else
   entry = redis.call('GET', KEYS[3])
   expiresAt = tonumber(redis.call('ZSCORE', KEYS[4], uid))
 end
-return {tonumber(entry), state, position, expiresAt, isNew, endedByTtl, posAtEntry, waiting, recent, max, needsListing, admitted}
+return {tonumber(entry), state, position, expiresAt, isNew, endedByTtl, posAtEntry, waiting, recent, max, needsListing, admitted, policyMissing}
