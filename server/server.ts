@@ -15,6 +15,7 @@ import type { Config } from "./config/config.js";
 import { createSequelize } from "./db/sequelize.js";
 import { createLogger, type Logger } from "./shared/logger.js";
 import { Metrics } from "./ops/metrics.js";
+import { metricsSource } from "./ops/cluster-metrics.js";
 import { checkReadiness, type DependencyCheck } from "./ops/readiness.js";
 import { createHealthHandler } from "./ops/health.handler.js";
 import { createReflectionHandlers } from "./ops/reflection.handler.js";
@@ -158,6 +159,8 @@ export async function build(config: Config, opts: { logger?: Logger } = {}): Pro
     },
   });
 
+  // With node:cluster workers, the whole server's figures (ops/cluster-metrics.ts).
+  const metricsAnswer = metricsSource(metrics.registry, { perWorkerUnsafeForTests: config.metricsPerWorkerUnsafeForTests });
   const listener = createPolyglotListener((req, res) => {
     if (applyCors(config.corsOrigins, req, res)) return;
     const path = (req.url ?? "").split("?")[0];
@@ -175,8 +178,9 @@ export async function build(config: Config, opts: { logger?: Logger } = {}): Pro
       return;
     }
     if (req.method === "GET" && path === "/metrics") {
-      void metrics.registry.metrics().then((text) => {
-        res.setHeader("content-type", metrics.registry.contentType);
+      void metricsAnswer().then(({ status, contentType, text }) => {
+        res.statusCode = status;
+        res.setHeader("content-type", contentType);
         res.end(text);
       });
       return;
@@ -184,10 +188,15 @@ export async function build(config: Config, opts: { logger?: Logger } = {}): Pro
     rpc(req, res);
   });
 
-  metrics.gauge("db_pool_connections_in_use", "MySQL connections checked out of the pool", () => {
-    const pool = (infra.db.connectionManager as unknown as { pool?: { using?: number } }).pool;
-    return pool?.using ?? 0;
-  });
+  metrics.gauge(
+    "db_pool_connections_in_use",
+    "MySQL connections checked out of the pool",
+    () => {
+      const pool = (infra.db.connectionManager as unknown as { pool?: { using?: number } }).pool;
+      return pool?.using ?? 0;
+    },
+    "sum", // each worker has its own pool
+  );
 
   let workersStarted = false;
   const workers = modules.flatMap((m) => m.workers ?? []);

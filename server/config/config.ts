@@ -30,6 +30,11 @@ export interface Config {
   rateLimitBurst: number;
   /** Background workers (admission loop, hold sweeper, outbox relay) run in this process. */
   runWorkers: boolean;
+  /**
+   * Tests only (ignored in production): /metrics answers from the worker that took the scrape, as
+   * before cluster aggregation, so a test can show the aggregation is what makes the totals add up.
+   */
+  metricsPerWorkerUnsafeForTests: boolean;
 }
 
 export const DEV_AUTH_JWT_SECRET = "dev-only-auth-jwt-secret-change-me";
@@ -104,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerSecond: int(env, "RATE_LIMIT_PER_SECOND", 50, 0, 1_000_000),
     rateLimitBurst: int(env, "RATE_LIMIT_BURST", 100, 1, 1_000_000),
     runWorkers: (env.RUN_WORKERS ?? "true") !== "false",
+    metricsPerWorkerUnsafeForTests: !prod && env.METRICS_UNSAFE_PER_WORKER_FOR_TESTS === "true",
   };
 }
 
