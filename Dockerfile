@@ -20,7 +20,19 @@ WORKDIR /app
 COPY package.json package-lock.json .npmr[c] ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-# --- runtime -------------------------------------------------------------------------------------
+# --- backup job: the CLI plus the MariaDB client (`concert-admin db backup`; docker-compose "backup") --
+FROM node:20-bookworm-slim AS backup
+RUN apt-get update && apt-get install -y --no-install-recommends mariadb-client && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=deps --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+COPY --chown=node:node package.json ./
+COPY --chown=node:node cli/bin.mjs ./cli/bin.mjs
+USER node
+ENTRYPOINT ["node", "cli/bin.mjs"]
+CMD ["db", "backup", "--out", "/backups"]
+
+# --- runtime (the default target: the server) ----------------------------------------------------
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     APP_ENV=production \

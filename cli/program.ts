@@ -70,6 +70,15 @@ const nouns: Noun[] = [
     verbs: { mint: () => import("./commands/token/mint.js") },
     examples: ["concert-admin token mint --user 1 --admin"],
   },
+  {
+    name: "db",
+    description: "back up and restore the database and the Redis snapshot",
+    verbs: {
+      backup: () => import("./commands/db/backup.js"),
+      restore: () => import("./commands/db/restore.js"),
+    },
+    examples: ["concert-admin db backup --out /var/backups/concert", "concert-admin db restore /var/backups/concert/concert-2026-05-01T03-00-00-000Z --database concert_restored"],
+  },
 ];
 
 /** Commands that are a single verb at the top level (`concert-admin sales <concertId>`). */
