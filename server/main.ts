@@ -3,6 +3,7 @@ import { bootLogLevel, loadConfig, loadDotenvFile, ConfigError, type Config } fr
 import { createLogger } from "./shared/logger.js";
 import { build } from "./server.js";
 import { exitGracefullyOnSignal } from "./shared/graceful-exit.js";
+import { serveClusterMetrics } from "./ops/cluster-metrics.js";
 
 /**
  * `npm start`: the server alone (services must already run; no migration, no seeding).
@@ -37,6 +38,7 @@ async function serve(config: Config): Promise<void> {
 
 function supervise(workers: number): void {
   logger.info({ workers }, "starting worker processes");
+  serveClusterMetrics(); // /metrics totals over all workers
   for (let i = 0; i < workers; i++) cluster.fork();
   let stopping = false;
   cluster.on("exit", (worker, code, signal) => {

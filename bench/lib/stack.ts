@@ -142,7 +142,10 @@ export async function startServer(env: Record<string, string>, workers: number, 
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") goes to the server's node, to find where time goes.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts"], {
+  // The compiled server, as production runs it (bench/run.mjs builds dist/ first); from source via tsx
+  // only when there is no build (bench-main.ts run by hand).
+  const entry = fs.existsSync(path.join(root, "dist/server/main.js")) ? ["dist/server/main.js"] : ["--import", "tsx", "server/main.ts"];
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: root,
     env: { ...process.env, APP_ENV: "local", HOST: "127.0.0.1", PORT: String(port), WORKERS: String(workers), LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],

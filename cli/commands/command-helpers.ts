@@ -11,7 +11,5 @@ export function withJson(cmd: Command): Command {
   return cmd.option("--json", "print JSON (the API's protobuf JSON) instead of a table");
 }
 
-/** Every command's --help ends with examples a person can paste. */
-export function examples(cmd: Command, ...lines: string[]): Command {
-  return cmd.addHelpText("after", `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`);
-}
+// Kept apart (help-text.ts) so the top-level help loads no API client.
+export { examples } from "./help-text.js";

@@ -1,18 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import { ExitCode } from "./exit-codes.js";
 
-/**
- * Exit codes, so scripts can tell "fix your flags" from "the server is down" without parsing text.
- * Documented in the README's CLI section.
- */
-export const ExitCode = {
-  ok: 0,
-  failed: 1,
-  usage: 2,
-  unreachable: 3,
-  denied: 4,
-  notFound: 5,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+export { ExitCode };
 
 /** An error whose message is the one line shown to the operator. */
 export class CliError extends Error {

@@ -1,8 +1,10 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Aggregator } from "prom-client";
 
 /**
  * One Prometheus registry per server instance (tests run several in one process).
  * Modules add their own gauges with `gauge()`; collect functions run only when /metrics is scraped.
+ * With several worker processes /metrics sums the workers' registries (ops/cluster-metrics.ts):
+ * counters and histograms add up; a gauge says how to combine (see `gauge()`).
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -29,6 +31,7 @@ export class Metrics {
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry });
     const lookups = this.cacheLookups;
+    // Across workers: their mean (the exact ratio is sum(rate(cache_lookups_total{result="hit"})) / sum(rate(cache_lookups_total))).
     this.labelledGauge("cache_hit_ratio", "Share of cache lookups that hit, by cache", ["cache"], async () => {
       // Derived from cache_lookups_total so the two can never disagree.
       const byCache = new Map<string, { hit: number; all: number }>();
@@ -40,7 +43,7 @@ export class Metrics {
         byCache.set(cache, entry);
       }
       return [...byCache].map(([cache, { hit, all }]) => ({ labels: { cache }, value: all === 0 ? 0 : hit / all }));
-    });
+    }, "average");
   }
 
   /** Counts one lookup of a cache, for cache_hit_ratio. */
@@ -48,11 +51,17 @@ export class Metrics {
     this.cacheLookups.inc({ cache, result: hit ? "hit" : "miss" });
   }
 
-  /** Adds a gauge whose value is read when scraped. */
-  gauge(name: string, help: string, read: () => number | Promise<number>): void {
+  /**
+   * Adds a gauge whose value is read when scraped. `across` is how worker processes' values combine:
+   * "max" (the default) for a value every worker reads from the same shared store (queue length,
+   * outbox backlog), which summing would multiply by the number of workers; "sum" for one each
+   * worker owns (its connection pool).
+   */
+  gauge(name: string, help: string, read: () => number | Promise<number>, across: Aggregator = "max"): void {
     new Gauge({
       name,
       help,
+      aggregator: across,
       registers: [this.registry],
       async collect() {
         this.set(await read());
@@ -60,17 +69,19 @@ export class Metrics {
     });
   }
 
-  /** Adds a labelled gauge whose values are read when scraped. */
+  /** Adds a labelled gauge whose values are read when scraped (`across`: as for `gauge()`). */
   labelledGauge(
     name: string,
     help: string,
     labelNames: string[],
     read: () => Promise<Array<{ labels: Record<string, string>; value: number }>>,
+    across: Aggregator = "max",
   ): void {
     new Gauge({
       name,
       help,
       labelNames,
+      aggregator: across,
       registers: [this.registry],
       async collect() {
         this.reset();

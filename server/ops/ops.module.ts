@@ -10,6 +10,7 @@ import { checkReadiness, type DependencyCheck, type DependencyGroup } from "./re
 import { pingRedisNodes } from "../redis/redis-client.js";
 import { readRoutingOf } from "../db/read-routing.js";
 import { createHealthHandler } from "./health.handler.js";
+import { metricsSource } from "./cluster-metrics.js";
 import { createReflectionHandlers } from "./reflection.handler.js";
 
 function dependencyChecks(infra: Infra): Array<DependencyCheck | DependencyGroup> {
@@ -63,10 +64,17 @@ export function createOpsModule(infra: Infra, exposed: DescService[]): OpsModule
   };
   const reflection = createReflectionHandlers([...exposed, Health]);
 
-  metrics.gauge("db_pool_connections_in_use", "MySQL connections checked out of the pool", () => {
-    const pool = (infra.db.connectionManager as unknown as { pool?: { using?: number } }).pool;
-    return pool?.using ?? 0;
-  });
+  metrics.gauge(
+    "db_pool_connections_in_use",
+    "MySQL connections checked out of the pool",
+    () => {
+      const pool = (infra.db.connectionManager as unknown as { pool?: { using?: number } }).pool;
+      return pool?.using ?? 0;
+    },
+    "sum", // each worker has its own pool
+  );
+  // With node:cluster workers, the whole server's figures (ops/cluster-metrics.ts).
+  const metricsAnswer = metricsSource(metrics.registry, { perWorkerUnsafeForTests: infra.config.metricsPerWorkerUnsafeForTests });
 
   return {
     routes(router) {
@@ -90,8 +98,9 @@ export function createOpsModule(infra: Infra, exposed: DescService[]): OpsModule
         return true;
       }
       if (req.method === "GET" && path === "/metrics") {
-        void metrics.registry.metrics().then((text) => {
-          res.setHeader("content-type", metrics.registry.contentType);
+        void metricsAnswer().then(({ status, contentType, text }) => {
+          res.statusCode = status;
+          res.setHeader("content-type", contentType);
           res.end(text);
         });
         return true;

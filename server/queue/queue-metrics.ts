@@ -1,7 +1,7 @@
 import type { Metrics } from "../ops/metrics.js";
 import type { QueueStore } from "./queue.store.js";
 
-/** queue_waiting and queue_active_sessions per concert, read from Redis when /metrics is scraped. */
+/** queue_waiting, queue_active_sessions and queue_admitted_total per concert, read from Redis when /metrics is scraped. */
 export function registerQueueMetrics(metrics: Metrics, store: QueueStore): void {
   const perConcert = async (pick: (s: Awaited<ReturnType<QueueStore["stats"]>>) => number) => {
     try {
@@ -14,4 +14,9 @@ export function registerQueueMetrics(metrics: Metrics, store: QueueStore): void 
   };
   metrics.labelledGauge("queue_waiting", "Fans waiting in a concert's line", ["concert_id"], () => perConcert((s) => s.waiting));
   metrics.labelledGauge("queue_active_sessions", "Fans ACTIVE (admitted) for a concert", ["concert_id"], () => perConcert((s) => s.active));
+  // The line's own admission counter (it lives in Redis, so it is the same for every process): rate() of it
+  // is the admission rate per concert.
+  metrics.labelledGauge("queue_admitted_total", "Fans admitted since the concert's line began (monotonic; rate() is the admission rate)", ["concert_id"], () =>
+    perConcert((s) => s.admittedTotal),
+  );
 }
