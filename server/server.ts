@@ -30,7 +30,7 @@ import { createReservationModule } from "./reservation/reservation.module.js";
 import { createPaymentModule } from "./payment/payment.module.js";
 import { createOutboxModule } from "./outbox/outbox.module.js";
 import { createSalesModule } from "./sales/sales.module.js";
-import { createOpsModule } from "./ops/ops.module.js";
+import { createOpsModule, type OpsModuleOptions } from "./ops/ops.module.js";
 
 export const EXPOSED_SERVICES = [QueueService, ConcertService, ReservationService, PaymentService, AdminService];
 
@@ -61,6 +61,7 @@ export interface BuildOptions {
   logger?: Logger;
   /** Adapter substitutions for tests (negative controls); production passes none. */
   queue?: QueueModuleOptions;
+  ops?: OpsModuleOptions;
 }
 
 /**
@@ -81,7 +82,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Ap
   const payment = createPaymentModule(infra, { outbox: outbox.writer, gate: seats.gate, sessions: queue.sessions, reservations: reservation.payable });
   const concert = createConcertModule(infra, seats);
   const sales = createSalesModule(infra);
-  const ops = createOpsModule(infra, EXPOSED_SERVICES);
+  const ops = createOpsModule(infra, EXPOSED_SERVICES, opts.ops);
   // Order matters for interceptors (payment's replay check wraps queue's token check, which asks it) and
   // for workers (started in order, stopped in reverse: the sales consumer first, then the relay).
   const modules: ModuleParts[] = [concert, payment, queue, reservation, outbox, sales];

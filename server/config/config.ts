@@ -43,11 +43,6 @@ export interface Config {
   events: EventsOptions;
   /** Limits against hostile traffic (SPEC 7.2), enforced by the listener and the queue watch hub. */
   limits: ConnectionLimits & { queueMaxWatchersPerUser: number };
-  /**
-   * Tests only (ignored in production): /metrics answers from the worker that took the scrape, as
-   * before cluster aggregation, so a test can show the aggregation is what makes the totals add up.
-   */
-  metricsPerWorkerUnsafeForTests: boolean;
 }
 
 /** SPEC 7.2 connection limits (server/http/connection-limits.ts applies them). */
@@ -146,7 +141,6 @@ export function loadConfig(env: Env = process.env): Config {
       idleTimeoutMs: int(env, "IDLE_TIMEOUT_MS", 60_000, 10, 3_600_000),
       h2MaxResetsPer10s: int(env, "H2_MAX_RESETS_PER_10S", 200, 1, 10_000_000),
     },
-    metricsPerWorkerUnsafeForTests: !prod && env.METRICS_UNSAFE_PER_WORKER_FOR_TESTS === "true",
   };
 }
 

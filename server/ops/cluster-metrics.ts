@@ -67,9 +67,9 @@ function askPrimary(): Promise<Response> {
  * is the only process. A failed aggregation is a 503 (the scrape fails visibly) rather than one
  * worker's figures passed off as the server's.
  */
-export function metricsSource(registry: Registry, opts: { perWorkerUnsafeForTests?: boolean } = {}): () => Promise<MetricsAnswer> {
+export function metricsSource(registry: Registry, opts: { perWorker?: boolean } = {}): () => Promise<MetricsAnswer> {
   const local = async (): Promise<MetricsAnswer> => ({ status: 200, contentType: registry.contentType, text: await registry.metrics() });
-  if (!cluster.isWorker || opts.perWorkerUnsafeForTests) return local;
+  if (!cluster.isWorker || opts.perWorker) return local;
   // What this worker contributes when the primary collects: prom-client answers the primary's requests
   // from these registries, once an AggregatorRegistry exists in the worker (its constructor adds the listener).
   AggregatorRegistry.setRegistries([registry]);

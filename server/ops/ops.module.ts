@@ -41,8 +41,16 @@ export interface OpsModule {
   handleHttp(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): boolean;
 }
 
+export interface OpsModuleOptions {
+  /**
+   * Answer /metrics from the worker that took the scrape, as before cluster aggregation. Only the
+   * negative control builds it (test/support/per-worker-metrics-main.ts); production passes none.
+   */
+  perWorkerMetrics?: boolean;
+}
+
 /** Operations: liveness, readiness (HTTP and gRPC health), Prometheus metrics and reflection. */
-export function createOpsModule(infra: Infra, exposed: DescService[]): OpsModule {
+export function createOpsModule(infra: Infra, exposed: DescService[], opts: OpsModuleOptions = {}): OpsModule {
   const { metrics } = infra;
   const checks = dependencyChecks(infra);
   // Health probes arrive often; one dependency check a second is enough for them (/readyz always checks afresh).
@@ -74,7 +82,7 @@ export function createOpsModule(infra: Infra, exposed: DescService[]): OpsModule
     "sum", // each worker has its own pool
   );
   // With node:cluster workers, the whole server's figures (ops/cluster-metrics.ts).
-  const metricsAnswer = metricsSource(metrics.registry, { perWorkerUnsafeForTests: infra.config.metricsPerWorkerUnsafeForTests });
+  const metricsAnswer = metricsSource(metrics.registry, { perWorker: opts.perWorkerMetrics });
 
   return {
     routes(router) {

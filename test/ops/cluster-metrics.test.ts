@@ -40,14 +40,14 @@ function request(port: number, method: "GET" | "POST", path: string, body?: stri
   });
 }
 
-async function startClusteredServer(extraEnv: Record<string, string> = {}): Promise<number> {
+async function startClusteredServer(main = "server/main.ts"): Promise<number> {
   const db = await createTestDatabase();
   dropDb = db.drop;
   const port = await freePort();
   const id = uniqueId("m");
-  child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  child = spawn(process.execPath, ["--import", "tsx", main], {
     cwd: process.cwd(),
-    env: { ...process.env, APP_ENV: "local", HOST: "127.0.0.1", PORT: String(port), WORKERS: "2", LOG_LEVEL: "error", DATABASE_URL: db.url, REDIS_KEY_PREFIX: `test:${id}:`, KAFKA_TOPIC_PREFIX: `${id}.`, ...extraEnv },
+    env: { ...process.env, APP_ENV: "local", HOST: "127.0.0.1", PORT: String(port), WORKERS: "2", LOG_LEVEL: "error", DATABASE_URL: db.url, REDIS_KEY_PREFIX: `test:${id}:`, KAFKA_TOPIC_PREFIX: `${id}.` },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
@@ -95,7 +95,7 @@ describe("/metrics with WORKERS=2", () => {
   });
 
   it("negative control: answering from the worker that took the scrape undercounts", async () => {
-    const port = await startClusteredServer({ METRICS_UNSAFE_PER_WORKER_FOR_TESTS: "true" });
+    const port = await startClusteredServer("test/support/per-worker-metrics-main.ts");
     const counts = await serveAndScrape(port);
     // each worker saw only its share: no scrape reaches N, and together two of them do
     expect(counts.every((c) => c < N)).toBe(true);
