@@ -46,7 +46,11 @@ export async function fuzz(baseUrl: string, services: DescService[], ids: FuzzId
       if (r.next() < 0.5) {
         const res = await fetch(baseUrl + path, { method: "POST", headers: { ...headers, "content-type": r.pick(["application/proto", "application/json"]) }, body, signal: AbortSignal.timeout(HANG_MS) })
           .catch((e) => e as Error);
-        if (res instanceof Error) return void report.hangs.push(`raw connect ${path}: ${res.message}`);
+        if (res instanceof Error) {
+          // Only a timeout is a hang; a connection the server closed (garbage body, keep-alive race) is an answer.
+          if (res.name === "TimeoutError" || res.name === "AbortError") return void report.hangs.push(`raw connect ${path}: ${res.message}`);
+          return void count1("connection closed");
+        }
         const code = res.status === 200 ? "ok" : (((await res.json().catch(() => ({}))) as { code?: string }).code ?? `http ${res.status}`);
         count1(code);
         if (code === "internal" || code === "unknown" || res.status >= 500) report.internal.push(`raw connect ${path}: ${res.status} ${code}`);
