@@ -12,7 +12,7 @@ const ROOT = join(fileURLToPath(new URL(".", import.meta.url)), "..");
 export const OUTPUT = "server/config/repository-secrets.generated.ts";
 
 /** Files and folders whose contents the public can read and copy: docs, examples, deployment files. */
-const SOURCES = ["README.md", "docker-compose.yml", "docker-compose.yaml", "Dockerfile", ".env.example", "docs", "examples", "infra", "server/config/config.ts"];
+const SOURCES = ["README.md", "docker-compose.yml", "docker-compose.yaml", "Dockerfile", ".env.example", "docs", "examples", "infra", "deploy", "web", "server/config/config.ts"];
 const TEXT = /\.(md|ya?ml|env|example|ts|mjs|json|txt|sh|properties)$|^(Dockerfile|\.env\.example)$/;
 
 // NAME_WITH_SECRET = value, NAME_SECRET: value, "NAME_SECRET": "value", ${NAME_SECRET:-value}

@@ -17,7 +17,7 @@ import { admit } from "../support/queue.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { seedConcert } from "../support/booking-api.js";
 
-// gen/openapi/ is kept fresh by test/foundation/schema-and-codegen.test.ts (it compares all of gen/ with `buf generate`).
+// gen/openapi/ is kept fresh by test/db/schema-and-codegen.test.ts (it compares all of gen/ with `buf generate`).
 const root = join(import.meta.dirname, "..", "..");
 type Doc = { paths: Record<string, { post: Record<string, any> }>; components: { schemas: Record<string, any> } };
 const loadDoc = async (): Promise<Doc> => JSON.parse(await readFile(join(root, "gen", "openapi", "concert.v1.openapi.json"), "utf8"));
