@@ -14,5 +14,8 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 1,
     fileParallelism: false,
+    // .ci/run's closing lines read this report.
+    reporters: ["default", "json"],
+    outputFile: { json: "test-results/vitest-abuse.json" },
   },
 });
