@@ -1,32 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Redis } from "ioredis";
 import { QueryTypes } from "sequelize";
 import { RedisQueueStore } from "../../server/queue/queue.store.redis.js";
 import { EntryState } from "../../server/queue/entry-state.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { deleteKeysWithPrefix, testRedis } from "../support/redis.js";
 import { adminClient, issue, newConcert, QueueState, setMaxActive, statusOf, waitFor } from "./queue-helpers.js";
 
 let server: TestServer;
-let raw: Redis;
 beforeAll(async () => {
   server = await startTestServer();
-  raw = new Redis(server.config.redisUrl);
 });
 afterAll(async () => {
   await flushOwnKeys();
-  raw?.disconnect();
   await server?.close();
 });
 
-/** "Redis lost everything", limited to this test's own key prefix. */
-async function flushOwnKeys() {
-  let cursor = "0";
-  do {
-    const [next, keys] = await raw.scan(cursor, "MATCH", `${server.config.redisKeyPrefix}*`, "COUNT", 1000);
-    if (keys.length > 0) await raw.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-}
+/** "Redis lost everything", limited to this test's own key prefix (on every primary of a cluster too). */
+const flushOwnKeys = () => deleteKeysWithPrefix(server.config.redisKeyPrefix);
 
 const stats = async (concertId: number) => (await adminClient(server.url)).getQueueStats({ concertId: BigInt(concertId) });
 
@@ -65,7 +55,7 @@ describe("the queue policy survives a Redis flush (SPEC 7.2)", () => {
     const paused = (await newConcert(server.url, "paused-2")).concertId;
     await setMaxActive(server.url, paused, 0);
     await flushOwnKeys();
-    const prefixed = new Redis(server.config.redisUrl, { keyPrefix: server.config.redisKeyPrefix });
+    const prefixed = testRedis(server.config.redisKeyPrefix);
     try {
       const unprotected = new RedisQueueStore(prefixed, { activeTtlSeconds: 60, defaultMaxActive: server.config.queueMaxActive });
       // Entering admits at once when there is room (enter.lua), else the admission step does.
