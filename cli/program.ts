@@ -84,6 +84,10 @@ const nouns: Noun[] = [
 /** Commands that are a single verb at the top level (`concert-admin sales <concertId>`). */
 const topLevel: Record<string, { description: string; load: Loader }> = {
   sales: { description: "held, sold and revenue per schedule of a concert (admin)", load: () => import("./commands/sales/show.js") },
+  reconcile: {
+    description: "report (and with --repair fix from MySQL) every difference between Redis seat state and MySQL for a schedule (admin)",
+    load: () => import("./commands/reconcile/run.js"),
+  },
 };
 
 /** The noun and verb the command line names (options never come before the noun: none are global). */

@@ -84,4 +84,8 @@ export class AdminApi {
   getSalesStats(concertId: bigint) {
     return this.call("GetSalesStats", () => this.admin.getSalesStats({ concertId }));
   }
+
+  reconcileSeats(scheduleId: bigint, repair: boolean) {
+    return this.call("ReconcileSeats", () => this.admin.reconcileSeats({ scheduleId, repair }));
+  }
 }

@@ -5,4 +5,5 @@ export interface SeatStateSource {
   /** All seats of the schedule, or only `numbers`, in seat order. */
   seatStates(scheduleId: number, numbers?: number[]): Promise<SeatState[]>;
   scheduleIdsOf(concertId: number): Promise<number[]>;
+  scheduleExists(scheduleId: number): Promise<boolean>;
 }

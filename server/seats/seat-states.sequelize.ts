@@ -14,6 +14,11 @@ export class SequelizeSeatStates implements SeatStateSource {
     return rows.map((r) => Number(r.id));
   }
 
+  async scheduleExists(scheduleId: number): Promise<boolean> {
+    const rows = await this.db.query("SELECT 1 FROM schedules WHERE id = ?", { replacements: [scheduleId], type: QueryTypes.SELECT });
+    return rows.length > 0;
+  }
+
   async seatStates(scheduleId: number, numbers?: number[]): Promise<SeatState[]> {
     const rows = await this.db.query<{ seat_number: number; status: SeatStatus; user_id: number | null; held_until: Date | null }>(
       `SELECT s.seat_number, s.status, r.user_id, r.held_until

@@ -1,24 +1,31 @@
-import type { Infra } from "../app/module.js";
+import type { Infra, ModuleParts } from "../app/module.js";
 import { afterCommit } from "../shared/after-commit.js";
+import { FindSeatDrift } from "./find-seat-drift.js";
+import { ReconcileSeats } from "./reconcile-seats.js";
+import { RedisSeatDriftProbe } from "./seat-drift.probe.redis.js";
+import { createSeatsAdminHandler } from "./seats-admin.handler.js";
 import { RedisSeatHoldGate } from "./seat-hold.gate.redis.js";
 import type { SeatHoldGate } from "./seat-hold.gate.js";
 import { SequelizeSeatStates } from "./seat-states.sequelize.js";
 import { RedisSeatStatusStore } from "./seat-status.store.redis.js";
 import type { SeatStatusStore } from "./seat-status.store.js";
 
-export interface SeatsModule {
+export interface SeatsModule extends ModuleParts {
   statuses: SeatStatusStore;
   gate: SeatHoldGate;
   /** New schedules get their seat-status hash at once, so the hold gate keeps it in step from the first sale. */
   onCatalogueChange(concertId: number): Promise<void>;
 }
 
-/** Seat state in Redis (status hash, hold keys, their scripts) kept in step with the database. */
+/** Seat state in Redis (status hash, hold keys, their scripts) kept in step with the database, and the drift check. */
 export function createSeatsModule(infra: Infra): SeatsModule {
   const source = new SequelizeSeatStates(infra.db);
   const statuses = new RedisSeatStatusStore(infra.redis);
   const gate = new RedisSeatHoldGate(infra.redis, statuses, source);
+  const probe = new RedisSeatDriftProbe(infra.redis);
+  const reconcileSeats = new ReconcileSeats(new FindSeatDrift(source, probe), probe, source, gate);
   return {
+    admin: createSeatsAdminHandler(reconcileSeats),
     statuses,
     gate,
     onCatalogueChange: (concertId) =>

@@ -2,8 +2,8 @@
 // @generated from file concert/v1/admin.proto (package concert.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "../../buf/validate/validate_pb.js";
 import type { Concert, Schedule } from "./concert_pb.js";
 import { file_concert_v1_concert } from "./concert_pb.js";
@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file concert/v1/admin.proto.
  */
 export const file_concert_v1_admin: GenFile = /*@__PURE__*/
-  fileDesc("ChZjb25jZXJ0L3YxL2FkbWluLnByb3RvEgpjb25jZXJ0LnYxIocBChRDcmVhdGVDb25jZXJ0UmVxdWVzdBIZCgV0aXRsZRgBIAEoCUIKukgHcgUQARjIARIaCgZhcnRpc3QYAiABKAlCCrpIB3IFEAEYyAESGQoFdmVudWUYAyABKAlCCrpIB3IFEAEYyAESHQoLZGVzY3JpcHRpb24YBCABKAlCCLpIBXIDGIgnIj0KFUNyZWF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0IucBChRVcGRhdGVDb25jZXJ0UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh4KBXRpdGxlGAIgASgJQgq6SAdyBRABGMgBSACIAQESHwoGYXJ0aXN0GAMgASgJQgq6SAdyBRABGMgBSAGIAQESHgoFdmVudWUYBCABKAlCCrpIB3IFEAEYyAFIAogBARIiCgtkZXNjcmlwdGlvbhgFIAEoCUIIukgFcgMYiCdIA4gBAUIICgZfdGl0bGVCCQoHX2FydGlzdEIICgZfdmVudWVCDgoMX2Rlc2NyaXB0aW9uIj0KFVVwZGF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0Il4KCkdyYWRlU2VhdHMSGAoFZ3JhZGUYASABKAlCCbpIBnIEEAEYFBIZCgVjb3VudBgCIAEoBUIKukgHGgUYkE4oARIbCgVwcmljZRgDIAEoA0IMukgJIgcYgK3iBCgAIuYBChJBZGRTY2hlZHVsZVJlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgABJICgRkYXRlGAIgASgJQjq6SDdyNTIzXlswLTldezR9LSgwWzEtOV18MVswLTJdKS0oMFsxLTldfFsxMl1bMC05XXwzWzAxXSkkEjUKCXN0YXJ0c19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBrpIA8gBARIyCgZncmFkZXMYBCADKAsyFi5jb25jZXJ0LnYxLkdyYWRlU2VhdHNCCrpIB5IBBAgBEBQiPQoTQWRkU2NoZWR1bGVSZXNwb25zZRImCghzY2hlZHVsZRgBIAEoCzIULmNvbmNlcnQudjEuU2NoZWR1bGUiMwoUR2V0UXVldWVTdGF0c1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACKHAQoVR2V0UXVldWVTdGF0c1Jlc3BvbnNlEg8KB3dhaXRpbmcYASABKAMSDgoGYWN0aXZlGAIgASgDEhIKCm1heF9hY3RpdmUYAyABKAUSFgoOYWRtaXR0ZWRfdG90YWwYBCABKAMSIQoZYWRtaXNzaW9uX3JhdGVfcGVyX3NlY29uZBgFIAEoASJjChBMaXN0UXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASFwoGb2Zmc2V0GAIgASgFQge6SAQaAigAEhkKBWxpbWl0GAMgASgFQgq6SAcaBRjoBygAIl8KClF1ZXVlRW50cnkSDwoHdXNlcl9pZBgBIAEoAxIQCghwb3NpdGlvbhgCIAEoAxIuCgplbnRlcmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI8ChFMaXN0UXVldWVSZXNwb25zZRInCgdlbnRyaWVzGAEgAygLMhYuY29uY2VydC52MS5RdWV1ZUVudHJ5IlUKFVNldFF1ZXVlUG9saWN5UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh8KCm1heF9hY3RpdmUYAiABKAVCC7pICBoGGKCNBigAIiwKFlNldFF1ZXVlUG9saWN5UmVzcG9uc2USEgoKbWF4X2FjdGl2ZRgBIAEoBSJPChZSZW1vdmVGcm9tUXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASGAoHdXNlcl9pZBgCIAEoA0IHukgEIgIgACIZChdSZW1vdmVGcm9tUXVldWVSZXNwb25zZSIzChRHZXRTYWxlc1N0YXRzUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAIlEKDVNjaGVkdWxlU2FsZXMSEwoLc2NoZWR1bGVfaWQYASABKAMSDAoEaGVsZBgCIAEoAxIMCgRzb2xkGAMgASgDEg8KB3JldmVudWUYBCABKAMicgoVR2V0U2FsZXNTdGF0c1Jlc3BvbnNlEiwKCXNjaGVkdWxlcxgBIAMoCzIZLmNvbmNlcnQudjEuU2NoZWR1bGVTYWxlcxIMCgRoZWxkGAIgASgDEgwKBHNvbGQYAyABKAMSDwoHcmV2ZW51ZRgEIAEoAzLEBQoMQWRtaW5TZXJ2aWNlElQKDUNyZWF0ZUNvbmNlcnQSIC5jb25jZXJ0LnYxLkNyZWF0ZUNvbmNlcnRSZXF1ZXN0GiEuY29uY2VydC52MS5DcmVhdGVDb25jZXJ0UmVzcG9uc2USVAoNVXBkYXRlQ29uY2VydBIgLmNvbmNlcnQudjEuVXBkYXRlQ29uY2VydFJlcXVlc3QaIS5jb25jZXJ0LnYxLlVwZGF0ZUNvbmNlcnRSZXNwb25zZRJOCgtBZGRTY2hlZHVsZRIeLmNvbmNlcnQudjEuQWRkU2NoZWR1bGVSZXF1ZXN0Gh8uY29uY2VydC52MS5BZGRTY2hlZHVsZVJlc3BvbnNlElkKDUdldFF1ZXVlU3RhdHMSIC5jb25jZXJ0LnYxLkdldFF1ZXVlU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRRdWV1ZVN0YXRzUmVzcG9uc2UiA5ACARJNCglMaXN0UXVldWUSHC5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlcXVlc3QaHS5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlc3BvbnNlIgOQAgESVwoOU2V0UXVldWVQb2xpY3kSIS5jb25jZXJ0LnYxLlNldFF1ZXVlUG9saWN5UmVxdWVzdBoiLmNvbmNlcnQudjEuU2V0UXVldWVQb2xpY3lSZXNwb25zZRJaCg9SZW1vdmVGcm9tUXVldWUSIi5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlcXVlc3QaIy5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlc3BvbnNlElkKDUdldFNhbGVzU3RhdHMSIC5jb25jZXJ0LnYxLkdldFNhbGVzU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRTYWxlc1N0YXRzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_buf_validate_validate, file_concert_v1_concert, file_google_protobuf_timestamp]);
+  fileDesc("ChZjb25jZXJ0L3YxL2FkbWluLnByb3RvEgpjb25jZXJ0LnYxIocBChRDcmVhdGVDb25jZXJ0UmVxdWVzdBIZCgV0aXRsZRgBIAEoCUIKukgHcgUQARjIARIaCgZhcnRpc3QYAiABKAlCCrpIB3IFEAEYyAESGQoFdmVudWUYAyABKAlCCrpIB3IFEAEYyAESHQoLZGVzY3JpcHRpb24YBCABKAlCCLpIBXIDGIgnIj0KFUNyZWF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0IucBChRVcGRhdGVDb25jZXJ0UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh4KBXRpdGxlGAIgASgJQgq6SAdyBRABGMgBSACIAQESHwoGYXJ0aXN0GAMgASgJQgq6SAdyBRABGMgBSAGIAQESHgoFdmVudWUYBCABKAlCCrpIB3IFEAEYyAFIAogBARIiCgtkZXNjcmlwdGlvbhgFIAEoCUIIukgFcgMYiCdIA4gBAUIICgZfdGl0bGVCCQoHX2FydGlzdEIICgZfdmVudWVCDgoMX2Rlc2NyaXB0aW9uIj0KFVVwZGF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0Il4KCkdyYWRlU2VhdHMSGAoFZ3JhZGUYASABKAlCCbpIBnIEEAEYFBIZCgVjb3VudBgCIAEoBUIKukgHGgUYkE4oARIbCgVwcmljZRgDIAEoA0IMukgJIgcYgK3iBCgAIuYBChJBZGRTY2hlZHVsZVJlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgABJICgRkYXRlGAIgASgJQjq6SDdyNTIzXlswLTldezR9LSgwWzEtOV18MVswLTJdKS0oMFsxLTldfFsxMl1bMC05XXwzWzAxXSkkEjUKCXN0YXJ0c19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBrpIA8gBARIyCgZncmFkZXMYBCADKAsyFi5jb25jZXJ0LnYxLkdyYWRlU2VhdHNCCrpIB5IBBAgBEBQiPQoTQWRkU2NoZWR1bGVSZXNwb25zZRImCghzY2hlZHVsZRgBIAEoCzIULmNvbmNlcnQudjEuU2NoZWR1bGUiMwoUR2V0UXVldWVTdGF0c1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACKHAQoVR2V0UXVldWVTdGF0c1Jlc3BvbnNlEg8KB3dhaXRpbmcYASABKAMSDgoGYWN0aXZlGAIgASgDEhIKCm1heF9hY3RpdmUYAyABKAUSFgoOYWRtaXR0ZWRfdG90YWwYBCABKAMSIQoZYWRtaXNzaW9uX3JhdGVfcGVyX3NlY29uZBgFIAEoASJjChBMaXN0UXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASFwoGb2Zmc2V0GAIgASgFQge6SAQaAigAEhkKBWxpbWl0GAMgASgFQgq6SAcaBRjoBygAIl8KClF1ZXVlRW50cnkSDwoHdXNlcl9pZBgBIAEoAxIQCghwb3NpdGlvbhgCIAEoAxIuCgplbnRlcmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI8ChFMaXN0UXVldWVSZXNwb25zZRInCgdlbnRyaWVzGAEgAygLMhYuY29uY2VydC52MS5RdWV1ZUVudHJ5IlUKFVNldFF1ZXVlUG9saWN5UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh8KCm1heF9hY3RpdmUYAiABKAVCC7pICBoGGKCNBigAIiwKFlNldFF1ZXVlUG9saWN5UmVzcG9uc2USEgoKbWF4X2FjdGl2ZRgBIAEoBSJPChZSZW1vdmVGcm9tUXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASGAoHdXNlcl9pZBgCIAEoA0IHukgEIgIgACIZChdSZW1vdmVGcm9tUXVldWVSZXNwb25zZSIzChRHZXRTYWxlc1N0YXRzUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAIlEKDVNjaGVkdWxlU2FsZXMSEwoLc2NoZWR1bGVfaWQYASABKAMSDAoEaGVsZBgCIAEoAxIMCgRzb2xkGAMgASgDEg8KB3JldmVudWUYBCABKAMicgoVR2V0U2FsZXNTdGF0c1Jlc3BvbnNlEiwKCXNjaGVkdWxlcxgBIAMoCzIZLmNvbmNlcnQudjEuU2NoZWR1bGVTYWxlcxIMCgRoZWxkGAIgASgDEgwKBHNvbGQYAyABKAMSDwoHcmV2ZW51ZRgEIAEoAyJFChVSZWNvbmNpbGVTZWF0c1JlcXVlc3QSHAoLc2NoZWR1bGVfaWQYASABKANCB7pIBCICIAASDgoGcmVwYWlyGAIgASgIIoUBCglTZWF0RHJpZnQSEwoLc2VhdF9udW1iZXIYASABKAUSJwoEa2luZBgCIAEoDjIZLmNvbmNlcnQudjEuU2VhdERyaWZ0S2luZBIUCgxteXNxbF9zdGF0dXMYAyABKAkSFAoMcmVkaXNfc3RhdHVzGAQgASgJEg4KBmRldGFpbBgFIAEoCSJ7ChZSZWNvbmNpbGVTZWF0c1Jlc3BvbnNlEiUKBmRyaWZ0cxgBIAMoCzIVLmNvbmNlcnQudjEuU2VhdERyaWZ0EhAKCHJlcGFpcmVkGAIgASgIEigKCXJlbWFpbmluZxgDIAMoCzIVLmNvbmNlcnQudjEuU2VhdERyaWZ0KsQBCg1TZWF0RHJpZnRLaW5kEh8KG1NFQVRfRFJJRlRfS0lORF9VTlNQRUNJRklFRBAAEiMKH1NFQVRfRFJJRlRfS0lORF9TVEFUVVNfTUlTTUFUQ0gQARIkCiBTRUFUX0RSSUZUX0tJTkRfSE9MRF9LRVlfTUlTU0lORxACEiIKHlNFQVRfRFJJRlRfS0lORF9IT0xEX0tFWV9TVEFMRRADEiMKH1NFQVRfRFJJRlRfS0lORF9IT0xERVJfTUlTTUFUQ0gQBDKdBgoMQWRtaW5TZXJ2aWNlElQKDUNyZWF0ZUNvbmNlcnQSIC5jb25jZXJ0LnYxLkNyZWF0ZUNvbmNlcnRSZXF1ZXN0GiEuY29uY2VydC52MS5DcmVhdGVDb25jZXJ0UmVzcG9uc2USVAoNVXBkYXRlQ29uY2VydBIgLmNvbmNlcnQudjEuVXBkYXRlQ29uY2VydFJlcXVlc3QaIS5jb25jZXJ0LnYxLlVwZGF0ZUNvbmNlcnRSZXNwb25zZRJOCgtBZGRTY2hlZHVsZRIeLmNvbmNlcnQudjEuQWRkU2NoZWR1bGVSZXF1ZXN0Gh8uY29uY2VydC52MS5BZGRTY2hlZHVsZVJlc3BvbnNlElkKDUdldFF1ZXVlU3RhdHMSIC5jb25jZXJ0LnYxLkdldFF1ZXVlU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRRdWV1ZVN0YXRzUmVzcG9uc2UiA5ACARJNCglMaXN0UXVldWUSHC5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlcXVlc3QaHS5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlc3BvbnNlIgOQAgESVwoOU2V0UXVldWVQb2xpY3kSIS5jb25jZXJ0LnYxLlNldFF1ZXVlUG9saWN5UmVxdWVzdBoiLmNvbmNlcnQudjEuU2V0UXVldWVQb2xpY3lSZXNwb25zZRJaCg9SZW1vdmVGcm9tUXVldWUSIi5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlcXVlc3QaIy5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlc3BvbnNlElkKDUdldFNhbGVzU3RhdHMSIC5jb25jZXJ0LnYxLkdldFNhbGVzU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRTYWxlc1N0YXRzUmVzcG9uc2UiA5ACARJXCg5SZWNvbmNpbGVTZWF0cxIhLmNvbmNlcnQudjEuUmVjb25jaWxlU2VhdHNSZXF1ZXN0GiIuY29uY2VydC52MS5SZWNvbmNpbGVTZWF0c1Jlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_concert_v1_concert, file_google_protobuf_timestamp]);
 
 /**
  * CreateConcertRequest describes a new concert.
@@ -607,6 +607,166 @@ export const GetSalesStatsResponseSchema: GenMessage<GetSalesStatsResponse> = /*
   messageDesc(file_concert_v1_admin, 18);
 
 /**
+ * ReconcileSeatsRequest names a schedule.
+ *
+ * @generated from message concert.v1.ReconcileSeatsRequest
+ */
+export type ReconcileSeatsRequest = Message<"concert.v1.ReconcileSeatsRequest"> & {
+  /**
+   * Schedule id.
+   *
+   * @generated from field: int64 schedule_id = 1;
+   */
+  scheduleId: bigint;
+
+  /**
+   * Rewrite Redis from the database for every seat that differs, then check again.
+   *
+   * @generated from field: bool repair = 2;
+   */
+  repair: boolean;
+};
+
+/**
+ * Describes the message concert.v1.ReconcileSeatsRequest.
+ * Use `create(ReconcileSeatsRequestSchema)` to create a new message.
+ */
+export const ReconcileSeatsRequestSchema: GenMessage<ReconcileSeatsRequest> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 19);
+
+/**
+ * SeatDrift is one difference for one seat (a seat may have more than one).
+ *
+ * @generated from message concert.v1.SeatDrift
+ */
+export type SeatDrift = Message<"concert.v1.SeatDrift"> & {
+  /**
+   * Seat number.
+   *
+   * @generated from field: int32 seat_number = 1;
+   */
+  seatNumber: number;
+
+  /**
+   * What differs.
+   *
+   * @generated from field: concert.v1.SeatDriftKind kind = 2;
+   */
+  kind: SeatDriftKind;
+
+  /**
+   * Status in the database: AVAILABLE, HELD or SOLD.
+   *
+   * @generated from field: string mysql_status = 3;
+   */
+  mysqlStatus: string;
+
+  /**
+   * Value of the seat in the Redis seat-status hash; empty when it has none.
+   *
+   * @generated from field: string redis_status = 4;
+   */
+  redisStatus: string;
+
+  /**
+   * Human-readable detail, e.g. the holders on each side.
+   *
+   * @generated from field: string detail = 5;
+   */
+  detail: string;
+};
+
+/**
+ * Describes the message concert.v1.SeatDrift.
+ * Use `create(SeatDriftSchema)` to create a new message.
+ */
+export const SeatDriftSchema: GenMessage<SeatDrift> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 20);
+
+/**
+ * ReconcileSeatsResponse lists the differences found.
+ *
+ * @generated from message concert.v1.ReconcileSeatsResponse
+ */
+export type ReconcileSeatsResponse = Message<"concert.v1.ReconcileSeatsResponse"> & {
+  /**
+   * Differences found (before any repair), in seat order.
+   *
+   * @generated from field: repeated concert.v1.SeatDrift drifts = 1;
+   */
+  drifts: SeatDrift[];
+
+  /**
+   * True when repair was asked for and the check after it found no difference.
+   *
+   * @generated from field: bool repaired = 2;
+   */
+  repaired: boolean;
+
+  /**
+   * Differences still there after the repair (empty without repair, or when it worked).
+   *
+   * @generated from field: repeated concert.v1.SeatDrift remaining = 3;
+   */
+  remaining: SeatDrift[];
+};
+
+/**
+ * Describes the message concert.v1.ReconcileSeatsResponse.
+ * Use `create(ReconcileSeatsResponseSchema)` to create a new message.
+ */
+export const ReconcileSeatsResponseSchema: GenMessage<ReconcileSeatsResponse> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 21);
+
+/**
+ * SeatDriftKind is how Redis differs from the database for one seat.
+ *
+ * @generated from enum concert.v1.SeatDriftKind
+ */
+export enum SeatDriftKind {
+  /**
+   * Never sent by the server.
+   *
+   * @generated from enum value: SEAT_DRIFT_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The seat-status hash says another status than the database (or has no value for the seat).
+   *
+   * @generated from enum value: SEAT_DRIFT_KIND_STATUS_MISMATCH = 1;
+   */
+  STATUS_MISMATCH = 1,
+
+  /**
+   * The database has a live hold but Redis has no hold key for the seat.
+   *
+   * @generated from enum value: SEAT_DRIFT_KIND_HOLD_KEY_MISSING = 2;
+   */
+  HOLD_KEY_MISSING = 2,
+
+  /**
+   * Redis has a hold key for a seat the database does not hold (AVAILABLE or SOLD).
+   *
+   * @generated from enum value: SEAT_DRIFT_KIND_HOLD_KEY_STALE = 3;
+   */
+  HOLD_KEY_STALE = 3,
+
+  /**
+   * The hold key names another holder than the database's hold.
+   *
+   * @generated from enum value: SEAT_DRIFT_KIND_HOLDER_MISMATCH = 4;
+   */
+  HOLDER_MISMATCH = 4,
+}
+
+/**
+ * Describes the enum concert.v1.SeatDriftKind.
+ */
+export const SeatDriftKindSchema: GenEnum<SeatDriftKind> = /*@__PURE__*/
+  enumDesc(file_concert_v1_admin, 0);
+
+/**
  * AdminService is for operators (JWT with role "admin"): catalogue, queue control and sales figures.
  *
  * @generated from service concert.v1.AdminService
@@ -691,6 +851,17 @@ export const AdminService: GenService<{
     methodKind: "unary";
     input: typeof GetSalesStatsRequestSchema;
     output: typeof GetSalesStatsResponseSchema;
+  },
+  /**
+   * ReconcileSeats reports every difference between a schedule's seat state in Redis and the
+   * database and, with repair, rewrites Redis from the database (which wins) and checks again.
+   *
+   * @generated from rpc concert.v1.AdminService.ReconcileSeats
+   */
+  reconcileSeats: {
+    methodKind: "unary";
+    input: typeof ReconcileSeatsRequestSchema;
+    output: typeof ReconcileSeatsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_concert_v1_admin, 0);

@@ -7,5 +7,6 @@ export const seatScripts = (redis: Redis) =>
     seatsHold: { file: "hold-seats.lua" },
     seatsRelease: { file: "release-seats.lua" },
     seatsRepair: { file: "repair-seats.lua" },
+    seatsDropStaleHolds: { file: "drop-stale-holds.lua" },
     seatsLoadStatus: { file: "load-seat-status.lua", keys: 2 },
   });
