@@ -88,7 +88,8 @@ describe("events watch", () => {
     await publish("reservation-events", "ReservationConfirmed", "200", { reservationId: "200", userId: "8", scheduleId: "5", seatNumbers: [9], totalPrice: "99000", paymentId: "31" });
     const watch = new CliProcess(["events", "watch", "--from-beginning", "--topic", "reservation-events"], env);
     try {
-      await watch.waitFor("the replayed confirmation", () => watch.stdout.includes("ReservationConfirmed"));
+      // Partitions are replayed side by side: wait for both keys, not for whichever partition comes first.
+      await watch.waitFor("the replayed events", () => watch.stdout.includes("ReservationConfirmed") && watch.stdout.includes("key=100"));
       const line = watch.stdout.split("\n").find((l) => l.includes("ReservationConfirmed"))!;
       expect(line).toMatch(/^\S+Z {2}reservation-events {2}ReservationConfirmed {2}key=200 {2}reservation 200 · user 8 · schedule 5 · seats 9 · ₩99,000 · payment 31$/);
       // The first test's events are on this topic too, and replayed.
