@@ -58,6 +58,8 @@ export class RedisQueueStore implements QueueStore {
     type Raw = Array<number | Array<string | number>>;
     const run = async () => (await runScript(this.redis, "queueEnter", enterKeys(k, userId),
       [userId, this.ttlMs, this.opts.defaultMaxActive, this.rateWindowMs, this.batch, CLOCK_SPACING_MS, this.opts.policies ? "1" : "0"])) as Raw;
+    // `first` tells what this call did to the fan (new entry, ended slot, place at entry); after a
+    // policy restore the second run only adds the current state and whoever it admitted.
     const first = await run();
     let r = first;
     if (first[12] === 1) {
@@ -65,11 +67,11 @@ export class RedisQueueStore implements QueueStore {
       // default is then cached for a minute), then enter again, which now admits if there is room.
       await this.restorePolicy(concertId);
       r = await run();
-      r = [...r.slice(0, 4), first[4], first[5], first[6], ...r.slice(7, 11), [...(first[11] as Array<string | number>), ...(r[11] as Array<string | number>)], r[12]];
     }
     // The ticker's set of concerts cannot share the concert's cluster slot, so it is updated outside
     // the script: only by the first entry of an idle line (enter.lua saw `listed` unset).
     if (r[10] === 1) await this.markQueued(concertId);
+    const admitted = r === first ? [] : admissionsOf(first[11] as Array<string | number>);
     return {
       entryId: num(r[0]),
       status: {
@@ -80,10 +82,10 @@ export class RedisQueueStore implements QueueStore {
         maxActive: num(r[9]),
         waiting: num(r[7]),
       },
-      isNew: r[4] === 1,
-      endedByTtl: r[5] === 1,
-      positionAtEntry: num(r[6]),
-      admitted: admissionsOf(r[11] as Array<string | number>),
+      isNew: first[4] === 1,
+      endedByTtl: first[5] === 1,
+      positionAtEntry: num(first[6]),
+      admitted: [...admitted, ...admissionsOf(r[11] as Array<string | number>)],
     };
   }
 
