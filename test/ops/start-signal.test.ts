@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import * as http from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../support/database.js";
 import { uniqueId } from "../support/env.js";
+import { requestAcrossSigterm, spawnServer, waitForHealthz } from "../support/server-process.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const start: string = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts.start;
@@ -26,39 +25,19 @@ describe("`npm start` runs node itself and drains on SIGTERM (issue 12 item 9)",
     expect(cmd).toBe("node");
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     // Exec form, as a container runtime runs CMD ["node", ...]: the child is the server process itself.
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), DATABASE_URL: database.url, REDIS_KEY_PREFIX: `test:${uniqueId()}:`, APP_ENV: "local", RUN_WORKERS: "false", WORKERS: "2" },
-      stdio: ["ignore", "pipe", "pipe"],
+    const { child, output, exited } = spawnServer(args, {
+      PORT: String(port), DATABASE_URL: database.url, REDIS_KEY_PREFIX: `test:${uniqueId()}:`, APP_ENV: "local", RUN_WORKERS: "false", WORKERS: "2",
     });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const ready = () => (output().match(/concert server ready/g) ?? []).length;
     try {
       const deadline = Date.now() + 60_000;
-      let up = false;
-      while (!up && Date.now() < deadline) {
-        up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false);
-        if (!up) await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(up, out).toBe(true);
+      expect(await waitForHealthz(port, 60_000), output()).toBe(true);
       // Both workers serving (the first answer may come from one while the other still starts).
-      while ((out.match(/concert server ready/g) ?? []).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-      expect((out.match(/concert server ready/g) ?? []).length, out).toBe(2);
-      const req = http.request({ host: "127.0.0.1", port, method: "POST", path: "/concert.v1.ConcertService/ListConcerts", headers: { "content-type": "application/json" } });
-      const answered = new Promise<number>((resolve, reject) => {
-        req.on("response", (res) => (res.resume(), resolve(res.statusCode ?? 0)));
-        req.on("error", reject);
-      });
-      req.flushHeaders();
-      await new Promise((r) => setTimeout(r, 300));
-      process.kill(child.pid!, "SIGTERM");
-      await new Promise((r) => setTimeout(r, 300));
-      req.end("{}");
-      expect(await answered).toBe(200);
-      expect(await exited, out).toBe(0);
-      const msgs = out.trim().split("\n").map((l) => JSON.parse(l).msg);
+      while (ready() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(ready(), output()).toBe(2);
+      expect(await requestAcrossSigterm(port, child.pid!)).toBe(200);
+      expect(await exited, output()).toBe(0);
+      const msgs = output().trim().split("\n").map((l) => JSON.parse(l).msg);
       expect(msgs).toContain("shutting down workers");
       expect(msgs.filter((m) => m === "shutting down: draining requests").length).toBe(2);
       expect(msgs.at(-1)).toBe("shutdown complete");
