@@ -13,6 +13,9 @@ if (cluster.isPrimary) {
   for (let i = 0; i < config.workers; i++) cluster.fork();
   process.on("SIGTERM", () => {
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
+    cluster.on("exit", () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
   });
 } else {
   const app = await build(config, { ops: { perWorkerMetrics: true } });
