@@ -16,7 +16,7 @@ const NAME_CACHE_MAX = 2_000;
 export function statementName(sql: string): string {
   let n = names.get(sql);
   if (n !== undefined) return n;
-  const op = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? "SQL";
+  const op = /^\s*(\w+(?:\s+TRANSACTION)?)/i.exec(sql)?.[1]?.toUpperCase() ?? "SQL";
   const table = /\b(?:FROM|INTO|UPDATE|JOIN)\s+`?(\w+)`?/i.exec(sql)?.[1];
   n = table ? `${op} ${table}` : op;
   if (names.size < NAME_CACHE_MAX) names.set(sql, n);
@@ -24,7 +24,7 @@ export function statementName(sql: string): string {
 }
 
 export function statementAttributes(sql: string): Attributes {
-  return { "db.system.name": DB_SYSTEM, "db.operation.name": statementName(sql).split(" ", 1)[0], "db.query.text": sql };
+  return { "db.system.name": DB_SYSTEM, "db.operation.name": /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? "SQL", "db.query.text": sql };
 }
 
 interface HookedQuery {

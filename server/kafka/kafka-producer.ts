@@ -1,7 +1,6 @@
 import type { Kafka, Message, Producer, ProducerBatch, ProducerConfig } from "kafkajs";
-import type { TextMapGetter, TextMapSetter } from "@opentelemetry/api";
+import { ROOT_CONTEXT, type TextMapGetter, type TextMapSetter } from "@opentelemetry/api";
 import {
-  context,
   extractContext,
   injectContext,
   recordFailure,
@@ -9,7 +8,6 @@ import {
   startSpan,
   trace,
   tracingOn,
-  type Context,
   type Span,
   type TraceHeaders,
 } from "../tracing/tracing.js";
@@ -115,21 +113,17 @@ export class KafkaProducer {
 }
 
 /**
- * One PRODUCER span per message that belongs to a trace: the parent is the trace context the message
- * already carries (an outbox row's, written by the RPC that made the change) or else the active span.
+ * One PRODUCER span per message that carries a trace context (KafkaEvent.trace: an outbox row's, stored
+ * by the transaction that made the change, or the queue-events call's). A batch mixes events of many
+ * calls, so the parent is always the message's own context, never whatever context the send runs in.
  * The message's traceparent is then replaced by the producer span's, so the consumer becomes its child.
- * Messages of no trace (e.g. queue-events flushed by a timer) get no span and no header.
  */
 function startProducerSpans(batch: ProducerBatch): Span[] {
   const spans: Span[] = [];
-  const active = context.active();
-  const activeInTrace = trace.getSpan(active) !== undefined;
   for (const tm of batch.topicMessages ?? []) {
     for (const m of tm.messages) {
-      let parent: Context | undefined;
-      if (m.headers?.traceparent !== undefined) parent = extractContext(m.headers, kafkaHeaderGetter, active);
-      else if (activeInTrace) parent = active;
-      if (parent === undefined) continue;
+      if (m.headers?.traceparent === undefined) continue;
+      const parent = extractContext(m.headers, kafkaHeaderGetter, ROOT_CONTEXT);
       const eventId = kafkaHeaderGetter.get(m.headers, "event-id");
       const span = startSpan(`send ${tm.topic}`, SpanKind.PRODUCER, {
         "messaging.system": "kafka",
