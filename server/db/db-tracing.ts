@@ -9,22 +9,26 @@ import { context, SpanKind, startSpan, trace, tracingOn, type Attributes, type S
  */
 export const DB_SYSTEM = "mysql";
 
-const names = new Map<string, string>();
-const NAME_CACHE_MAX = 2_000;
-
-/** `SELECT outbox`, `INSERT reservation_seats`: the operation and the first table, cached per SQL text. */
-export function statementName(sql: string): string {
-  let n = names.get(sql);
-  if (n !== undefined) return n;
-  const op = /^\s*(\w+(?:\s+TRANSACTION)?)/i.exec(sql)?.[1]?.toUpperCase() ?? "SQL";
-  const table = /\b(?:FROM|INTO|UPDATE|JOIN)\s+`?(\w+)`?/i.exec(sql)?.[1];
-  n = table ? `${op} ${table}` : op;
-  if (names.size < NAME_CACHE_MAX) names.set(sql, n);
-  return n;
+interface Statement {
+  name: string;
+  attributes: Attributes;
 }
+const statements = new Map<string, Statement>();
+const CACHE_MAX = 2_000;
 
-export function statementAttributes(sql: string): Attributes {
-  return { "db.system.name": DB_SYSTEM, "db.operation.name": /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? "SQL", "db.query.text": sql };
+/**
+ * Span name and attributes of a statement, built once per SQL text: the name is the operation and the
+ * first table (`SELECT outbox`, `INSERT reservation_seats`, `START TRANSACTION`).
+ */
+export function statementOf(sql: string): Statement {
+  let st = statements.get(sql);
+  if (st !== undefined) return st;
+  const op = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? "SQL";
+  const table = /\b(?:FROM|INTO|UPDATE|JOIN)\s+`?(\w+)`?/i.exec(sql)?.[1];
+  const name = table ? `${op} ${table}` : /^\s*(\w+(?:\s+TRANSACTION)?)/i.exec(sql)?.[1]?.toUpperCase().replace(/\s+/g, " ") ?? op;
+  st = { name, attributes: { "db.system.name": DB_SYSTEM, "db.operation.name": op, "db.query.text": sql } };
+  if (statements.size < CACHE_MAX) statements.set(sql, st);
+  return st;
 }
 
 interface HookedQuery {
@@ -52,8 +56,9 @@ export function traceSequelizeQueries(db: Sequelize): void {
     open.delete(query as object);
     const sql = (query as HookedQuery).sql;
     if (sql) {
-      span.updateName(statementName(sql));
-      span.setAttributes(statementAttributes(sql));
+      const st = statementOf(sql);
+      span.updateName(st.name);
+      span.setAttributes(st.attributes);
     }
     span.end();
   });
