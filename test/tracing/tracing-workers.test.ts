@@ -36,7 +36,7 @@ function request(port: number, method: "GET" | "POST", path: string, body?: stri
 }
 
 describe("tracing with node:cluster workers", () => {
-  it("each worker exports its own spans, and SIGTERM flushes them", { timeout: 180_000 }, async () => {
+  it("each worker exports its own spans, and SIGTERM flushes them", { timeout: 300_000 }, async () => {
     const receiver = await startOtlpReceiver();
     cleanup.push(() => receiver.close());
     const db = await createTestDatabase();
