@@ -9,6 +9,7 @@ import { QueueService } from "../gen/concert/v1/queue_pb.js";
 import { ReservationService } from "../gen/concert/v1/reservation_pb.js";
 import type { Config } from "./config/config.js";
 import { createSequelize } from "./db/sequelize.js";
+import { traceSequelizeQueries } from "./db/db-tracing.js";
 import { createLogger, type Logger } from "./shared/logger.js";
 import { Metrics } from "./ops/metrics.js";
 import { createRedisClient } from "./redis/redis-client.js";
@@ -21,6 +22,8 @@ import { createDeadlineInterceptor } from "./rpc/interceptors/deadline.intercept
 import { createAuthInterceptor } from "./rpc/interceptors/auth.interceptor.js";
 import { createValidationInterceptor } from "./rpc/interceptors/validation.interceptor.js";
 import { createRateLimitInterceptor } from "./rpc/interceptors/rate-limit.interceptor.js";
+import { createTracingInterceptor } from "./rpc/interceptors/tracing.interceptor.js";
+import { startTracing, stopTracing } from "./tracing/tracing.js";
 import { JwtVerifier } from "./identity/jwt-verifier.js";
 import type { Infra, ModuleParts } from "./app/module.js";
 import { createConcertModule } from "./concert/concert.module.js";
@@ -44,6 +47,7 @@ export interface App {
 
 function createInfra(config: Config, logger: Logger, metrics: Metrics): { infra: Infra; redisConnecting: Promise<void> } {
   const db = createSequelize(config.databaseUrl, config.databaseReadUrls);
+  traceSequelizeQueries(db); // only when tracing is on
   const redis = createRedisClient(config);
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis error"));
   const redisConnecting = redis.connect().catch((err) => logger.warn({ err: err.message }, "redis not reachable yet; retrying"));
@@ -70,6 +74,8 @@ export interface BuildOptions {
  */
 export async function build(config: Config, opts: BuildOptions = {}): Promise<App> {
   const logger = opts.logger ?? createLogger(config.logLevel);
+  // Before any adapter exists: with OTEL_EXPORTER_OTLP_ENDPOINT set this loads the SDK (each cluster worker for itself).
+  await startTracing(config.tracing, logger);
   const metrics = new Metrics({ defaultMetrics: true });
   const { infra, redisConnecting } = createInfra(config, logger, metrics);
   // Give Redis a moment so the first requests do not fail while it connects; a Redis that is down does not block start-up.
@@ -89,6 +95,8 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Ap
 
   const rateLimit = createRateLimitInterceptor({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst });
   const interceptors: Interceptor[] = [
+    // Only in the chain when tracing is on: off, an RPC pays nothing for it.
+    ...(config.tracing.endpoint ? [createTracingInterceptor()] : []),
     createErrorInterceptor(logger),
     createMetricsInterceptor(metrics),
     createDeadlineInterceptor(config.requestTimeoutMs),
@@ -150,6 +158,8 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Ap
       for (const m of modules) await m.close?.();
       await infra.db.close();
       infra.redis.disconnect();
+      // Last, so the spans of the drained requests and of the stopping workers are exported too.
+      await stopTracing(config.tracing).catch((err) => logger.warn({ err: String(err) }, "exporting the last spans failed"));
     },
   };
 }

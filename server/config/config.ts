@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { config as loadDotenv } from "dotenv";
 import { eventsOptionsFromEnv, type EventsOptions } from "./events.config.js";
 import { productionProblems } from "./production-checks.js";
+import { tracingConfigFromEnv, type TracingConfig } from "./tracing.config.js";
 
 export type AppEnv = "local" | "development" | "production";
 
@@ -43,6 +44,8 @@ export interface Config {
   events: EventsOptions;
   /** Limits against hostile traffic (SPEC 7.2), enforced by the listener and the queue watch hub. */
   limits: ConnectionLimits & { queueMaxWatchersPerUser: number };
+  /** OpenTelemetry traces (tracing.config.ts): off unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing: TracingConfig;
 }
 
 /** SPEC 7.2 connection limits (server/http/connection-limits.ts applies them). */
@@ -141,6 +144,7 @@ export function loadConfig(env: Env = process.env): Config {
       idleTimeoutMs: int(env, "IDLE_TIMEOUT_MS", 60_000, 10, 3_600_000),
       h2MaxResetsPer10s: int(env, "H2_MAX_RESETS_PER_10S", 200, 1, 10_000_000),
     },
+    tracing: tracingConfigFromEnv(env),
   };
 }
 

@@ -1,4 +1,6 @@
 import type { Transaction } from "sequelize";
+import { inChildSpan, SpanKind, tracingOn } from "../tracing/tracing.js";
+import { statementOf } from "./db-tracing.js";
 
 /** What a data-changing statement reports (mysql2's ResultSetHeader; the pool runs with -FOUND_ROWS, so rows changed). */
 export interface Changed {
@@ -24,6 +26,14 @@ export const connectionOf = (tx: Transaction): RawConnection => (tx as unknown a
  * every id and amount below 2^53; times bind as DATETIME(3) strings (sqlTime) so milliseconds survive.
  */
 export function run<T = Changed>(tx: Transaction, sql: string, params: Params): Promise<T> {
+  if (tracingOn()) {
+    const st = statementOf(sql);
+    return inChildSpan(st.name, SpanKind.CLIENT, st.attributes, () => execute<T>(tx, sql, params));
+  }
+  return execute<T>(tx, sql, params);
+}
+
+function execute<T>(tx: Transaction, sql: string, params: Params): Promise<T> {
   return new Promise((resolve, reject) => {
     connectionOf(tx).execute(sql, params, (err, result) => (err ? reject(err) : resolve(result as T)));
   });

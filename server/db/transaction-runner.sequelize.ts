@@ -1,6 +1,8 @@
 import { Transaction, type Sequelize } from "sequelize";
 import { control, type RawConnection } from "./prepared.js";
 import type { TransactionRunner } from "./transaction-runner.js";
+import { inChildSpan, SpanKind, tracingOn } from "../tracing/tracing.js";
+import { DB_SYSTEM } from "./db-tracing.js";
 
 const DEADLOCK = 1213;
 const errnoOf = (e: unknown): number | undefined => {
@@ -34,7 +36,13 @@ const readCommitted = new WeakSet<object>();
 export class SequelizeTransactionRunner implements TransactionRunner {
   constructor(private readonly db: Sequelize, private readonly attempts = 5) {}
 
-  async run<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  run<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    // One span for the whole unit of work, retries included; its statements are its children.
+    if (tracingOn()) return inChildSpan("MySQL transaction", SpanKind.CLIENT, { "db.system.name": DB_SYSTEM, "db.operation.name": "TRANSACTION" }, () => this.withRetries(fn));
+    return this.withRetries(fn);
+  }
+
+  private async withRetries<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(fn);

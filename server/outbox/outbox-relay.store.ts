@@ -1,4 +1,5 @@
 import { QueryTypes, Transaction, type Sequelize } from "sequelize";
+import type { TraceHeaders } from "../tracing/tracing.js";
 
 /** An unsent outbox row as the relay reads it. */
 export interface OutboxRow {
@@ -9,6 +10,8 @@ export interface OutboxRow {
   type: string;
   payload: string;
   createdAt: Date;
+  /** Trace context of the change that wrote the row (NULL columns: none), sent as Kafka headers. */
+  trace?: TraceHeaders;
 }
 
 /**
@@ -25,6 +28,8 @@ interface RawRow {
   event_type: string;
   payload: string;
   created_at: Date;
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 /** A claimed batch: its rows stay locked until commit() or release(), so no other relay can take them. */
@@ -58,7 +63,7 @@ export class SequelizeRelayStore {
     try {
       const lock = this.claimMode === "skip-locked" ? "FOR UPDATE SKIP LOCKED" : "";
       const raw = await this.db.query<RawRow>(
-        `SELECT id, event_id, topic, message_key, event_type, payload, created_at FROM outbox
+        `SELECT id, event_id, topic, message_key, event_type, payload, created_at, traceparent, tracestate FROM outbox
          WHERE sent_at IS NULL ORDER BY id LIMIT ? ${lock}`,
         { replacements: [limit], type: QueryTypes.SELECT, transaction: tx },
       );
@@ -151,6 +156,7 @@ function toRow(r: RawRow): OutboxRow {
     type: r.event_type,
     payload: r.payload,
     createdAt: r.created_at,
+    ...(r.traceparent ? { trace: { traceparent: r.traceparent, ...(r.tracestate ? { tracestate: r.tracestate } : {}) } } : {}),
   };
 }
 

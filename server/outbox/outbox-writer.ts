@@ -1,6 +1,7 @@
 import type { Sequelize, Transaction } from "sequelize";
 import type { OutboxEvent } from "./outbox-event.js";
 import { run } from "../db/prepared.js";
+import { activeTraceHeaders, tracingOn } from "../tracing/tracing.js";
 
 /** Port: records events inside the caller's transaction, so an event exists exactly when its change does. */
 export interface OutboxWriter {
@@ -19,10 +20,18 @@ export class SequelizeOutboxWriter implements OutboxWriter {
 
   async append(tx: Transaction, events: OutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const rows = events.map(() => "(?, ?, ?, ?, ?, NOW(3))").join(", ");
-    // A prepared statement on the transaction's connection: every purchase writes here twice.
-    await run(tx, `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at) VALUES ${rows}`,
-      events.flatMap((e) => [e.eventId, e.topic, e.key, e.type, e.payload]));
+    // The trace of the change travels with its events (the relay sends it as Kafka headers); untraced, the statement is unchanged.
+    const traced = tracingOn() ? activeTraceHeaders() : undefined;
+    if (traced) {
+      const rows = events.map(() => "(?, ?, ?, ?, ?, NOW(3), ?, ?)").join(", ");
+      await run(tx, `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at, traceparent, tracestate) VALUES ${rows}`,
+        events.flatMap((e) => [e.eventId, e.topic, e.key, e.type, e.payload, traced.traceparent ?? null, traced.tracestate ?? null]));
+    } else {
+      const rows = events.map(() => "(?, ?, ?, ?, ?, NOW(3))").join(", ");
+      // A prepared statement on the transaction's connection: every purchase writes here twice.
+      await run(tx, `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at) VALUES ${rows}`,
+        events.flatMap((e) => [e.eventId, e.topic, e.key, e.type, e.payload]));
+    }
     const notify = this.onCommit;
     if (notify) tx.afterCommit(() => notify());
   }

@@ -5,4 +5,4 @@ import { runRelayProcess } from "./relay-process.js";
  * a second relay beside them (SKIP LOCKED keeps them from sending the same rows). SIGTERM/SIGINT
  * finish the round in progress, then close the pools.
  */
-runRelayProcess();
+await runRelayProcess();

@@ -6,12 +6,13 @@ import { createLogger, type Logger } from "../shared/logger.js";
 import type { RelayOptions } from "./outbox-relay.js";
 import { createRelay } from "./relay.factory.js";
 import { exitGracefullyOnSignal } from "../shared/graceful-exit.js";
+import { startTracing, stopTracing } from "../tracing/tracing.js";
 
 /**
  * The outbox relay as a process of its own (`npm run relay`, see relay-main.ts). `overrides` lets a
  * test-only entry widen the race window (test/outbox/support/slow-relay-main.ts); production passes none.
  */
-export function runRelayProcess(overrides: (logger: Logger) => Partial<RelayOptions> = () => ({})): void {
+export async function runRelayProcess(overrides: (logger: Logger) => Partial<RelayOptions> = () => ({})): Promise<void> {
   loadDotenvFile();
   const logger = createLogger(bootLogLevel()).child({ process: "outbox-relay" });
   let config;
@@ -24,6 +25,8 @@ export function runRelayProcess(overrides: (logger: Logger) => Partial<RelayOpti
     }
     throw e;
   }
+  // With OTEL_EXPORTER_OTLP_ENDPOINT set, each sent event is a producer span in the trace stored with its row.
+  await startTracing(config.tracing, logger);
   const db = createSequelize(config.databaseUrl, [], 4);
   const kafka = new Kafka({
     clientId: "concert-outbox-relay",
@@ -37,7 +40,7 @@ export function runRelayProcess(overrides: (logger: Logger) => Partial<RelayOpti
   relay.start();
   logger.info({ brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix, batchSize: opts.batchSize ?? "default" }, "outbox relay started");
 
-  exitGracefullyOnSignal(logger, () => relay.stop().then(() => db.close()), {
+  exitGracefullyOnSignal(logger, () => relay.stop().then(() => db.close()).then(() => stopTracing(config.tracing)), {
     stopping: "outbox relay stopping: finishing the current batch",
     stopped: "outbox relay stopped",
     failed: "outbox relay shutdown failed",

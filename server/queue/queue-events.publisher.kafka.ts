@@ -1,5 +1,6 @@
 import type { Kafka } from "kafkajs";
-import { KafkaProducer, kafkaMessageOf } from "../kafka/kafka-producer.js";
+import { KafkaProducer, kafkaMessageOf, type KafkaEvent } from "../kafka/kafka-producer.js";
+import { activeTraceHeaders, tracingOn } from "../tracing/tracing.js";
 import { createTopics } from "../outbox/topic-spec.js";
 import type { Logger } from "../shared/logger.js";
 import type { OutboxEvent } from "../outbox/outbox-event.js";
@@ -18,7 +19,7 @@ export interface KafkaQueueEventOptions {
  * lost while Kafka is down (SPEC lets them skip the outbox), but they must never slow an RPC.
  */
 export class KafkaQueueEventPublisher implements QueueEventSink {
-  private buffer: OutboxEvent[] = [];
+  private buffer: KafkaEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly producer: KafkaProducer;
   private flushing: Promise<void> = Promise.resolve();
@@ -34,7 +35,10 @@ export class KafkaQueueEventPublisher implements QueueEventSink {
 
   publish(events: OutboxEvent[]): void {
     if (this.closed || events.length === 0) return;
-    this.buffer.push(...events);
+    // Traced, each event keeps the trace of the call that caused it (a batch mixes several calls).
+    const trace = tracingOn() ? activeTraceHeaders() : undefined;
+    if (trace) this.buffer.push(...events.map((e) => ({ ...e, trace })));
+    else this.buffer.push(...events);
     if (this.buffer.length > this.maxBuffered) this.buffer.splice(0, this.buffer.length - this.maxBuffered);
     if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.lingerMs);
   }

@@ -4,6 +4,7 @@ import { EntryState, QueueScriptFailure } from "./entry-state.js";
 import { defineQueueScripts, queueScript, runScript } from "./lua/queue.scripts.js";
 import type { Admission, AdmitResult, EnterResult, EntryStatus, LeaveResult, QueueStats, QueueStore, WaitingEntry } from "./queue.store.js";
 import { isCluster } from "../redis/redis-client.js";
+import { execPipeline } from "../redis/lua-script.js";
 
 export interface RedisQueueStoreOptions {
   activeTtlSeconds: number;
@@ -142,7 +143,7 @@ export class RedisQueueStore implements QueueStore {
     for (const it of items) {
       queueScript(p, "queueStatus", this.statusKeys(concertQueueKeys(it.concertId), it.userId), [it.userId, it.entryId, this.rateWindowMs]);
     }
-    const out = (await p.exec()) ?? [];
+    const out = (await execPipeline(p, "queueStatus")) ?? [];
     return out.map(([err, r]) => {
       if (err) throw err;
       return this.toStatus(r as number[]);
@@ -161,7 +162,7 @@ export class RedisQueueStore implements QueueStore {
       for (const it of c) args.push(it.userId, it.entryId);
       queueScript(p, "queueWatchBatch", keys, args);
     }
-    const out = (await p.exec()) ?? [];
+    const out = (await execPipeline(p, "queueWatchBatch")) ?? [];
     const statuses: EntryStatus[] = [];
     // The first chunk's counter is the one to remember: a change during later chunks is seen next tick.
     let version = "0";
@@ -230,7 +231,7 @@ export class RedisQueueStore implements QueueStore {
     // A pipeline of GETs rather than MGET: the keys live in different cluster slots.
     const p = this.redis.pipeline();
     for (const c of concertIds) p.get(concertQueueKeys(c).version);
-    return ((await p.exec()) ?? []).map(([err, v]) => {
+    return ((await execPipeline(p, "GET version")) ?? []).map(([err, v]) => {
       if (err) throw err;
       return (v as string | null) ?? "0";
     });

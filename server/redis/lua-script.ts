@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ChainableCommander, Redis } from "ioredis";
+import { inChildSpan, SpanKind, tracingOn } from "../tracing/tracing.js";
 
 /**
  * The one place that registers Lua scripts with Redis (as BullMQ does): each module lists its scripts
@@ -35,9 +36,21 @@ export function defineLuaScripts<Name extends string>(redis: Redis, folder: URL,
       if (spec.keys !== undefined && keys.length !== spec.keys) throw new Error(`${name} takes ${spec.keys} keys, got ${keys.length}`);
       return [keys.length, ...keys, ...args];
     };
-    const run = ((keys, args) => commands[name].call(redis, ...argv(keys, args))) as LuaScript;
+    const call = (keys: string[], args: Array<string | number>) => commands[name].call(redis, ...argv(keys, args));
+    const attributes = { "db.system.name": "redis", "db.operation.name": "EVALSHA", "db.stored_procedure.name": name };
+    const spanName = `EVALSHA ${name}`;
+    const run = ((keys, args) => (tracingOn() ? inChildSpan(spanName, SpanKind.CLIENT, attributes, () => call(keys, args)) : call(keys, args))) as LuaScript;
     run.queue = (pipeline, keys, args) => void (pipeline as unknown as Record<string, Runner>)[name].call(pipeline, ...argv(keys, args));
     out[name] = run;
   }
   return out;
+}
+
+/**
+ * Runs a pipeline (many commands or queued scripts, one round trip). The one way the code executes a
+ * pipeline, so that with tracing on the round trip is a Redis span (named after what it does) in the caller's trace.
+ */
+export function execPipeline(pipeline: ChainableCommander, what: string): ReturnType<ChainableCommander["exec"]> {
+  if (!tracingOn()) return pipeline.exec();
+  return inChildSpan(`pipeline ${what}`, SpanKind.CLIENT, { "db.system.name": "redis", "db.operation.name": "PIPELINE", "db.operation.batch.size": pipeline.length }, () => pipeline.exec());
 }

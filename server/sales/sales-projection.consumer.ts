@@ -2,6 +2,8 @@ import { createTopics } from "../outbox/topic-spec.js";
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import { Counter, type Registry } from "prom-client";
 import type { Worker } from "../app/module.js";
+import { kafkaHeaderGetter } from "../kafka/kafka-producer.js";
+import { context, extractContext, recordFailure, SpanKind, startSpan, trace, tracingOn, type Span } from "../tracing/tracing.js";
 import type { Logger } from "../shared/logger.js";
 import { salesDeltaOf } from "./sales-delta.js";
 import type { ProjectedEvent, SequelizeSalesProjectionStore } from "./sales-projection.store.js";
@@ -114,11 +116,49 @@ export class SalesProjectionConsumer implements Worker {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(i, i + size);
       const events = chunk.map((m) => this.decode(batch.topic, m)).filter((e): e is ProjectedEvent => e !== undefined);
-      const fresh = await this.store.apply(events);
+      const fresh = tracingOn() ? await this.applyTraced(batch.topic, batch.partition, chunk, events) : await this.store.apply(events);
       this.events.inc({ result: "applied" }, fresh);
       this.events.inc({ result: "duplicate" }, events.length - fresh);
       for (const m of chunk) resolveOffset(m.offset);
       await heartbeat();
+    }
+  }
+
+  /**
+   * One CONSUMER span per message that carries a trace context (traceparent header from the producer
+   * span), its child, so the trace of an RPC ends here. The chunk's MySQL transaction runs inside the
+   * message's span when the chunk holds one traced message; a chunk of several traces has its
+   * statements untraced (one transaction cannot be the child of several traces).
+   */
+  private async applyTraced(topic: string, partition: number, chunk: KafkaMessage[], events: ProjectedEvent[]): Promise<number> {
+    const spans: Span[] = [];
+    for (const m of chunk) {
+      if (kafkaHeaderGetter.get(m.headers, "traceparent") === undefined) continue;
+      const parent = extractContext(m.headers, kafkaHeaderGetter, context.active());
+      const eventId = kafkaHeaderGetter.get(m.headers, "event-id");
+      const span = startSpan(`process ${topic}`, SpanKind.CONSUMER, {
+        "messaging.system": "kafka",
+        "messaging.operation.type": "process",
+        "messaging.operation.name": "process",
+        "messaging.destination.name": topic,
+        "messaging.destination.partition.id": String(partition),
+        "messaging.consumer.group.name": this.opts.groupId,
+        "messaging.kafka.offset": Number(m.offset),
+        ...(eventId ? { "messaging.message.id": eventId } : {}),
+      }, parent);
+      if (span) spans.push(span);
+    }
+    const apply = () => this.store.apply(events);
+    try {
+      const fresh = spans.length === 1 ? await context.with(trace.setSpan(context.active(), spans[0]!), apply) : await apply();
+      for (const s of spans) s.end();
+      return fresh;
+    } catch (e) {
+      for (const s of spans) {
+        recordFailure(s, e);
+        s.end();
+      }
+      throw e;
     }
   }
 
