@@ -35,6 +35,25 @@ function treeRss(pid) {
   return rss(pid) + kids.reduce((s, k) => s + rss(k), 0);
 }
 
+/** The server's own memory figures (prom-client default metrics on /metrics), in bytes. */
+async function serverMemory() {
+  try {
+    const text = await (await fetch(`${job.url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
+    const get = (name) => {
+      const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)`, "m").exec(text);
+      return m ? Number(m[1]) : null;
+    };
+    return {
+      rss: get("process_resident_memory_bytes"),
+      heapUsed: get("nodejs_heap_size_used_bytes"),
+      heapTotal: get("nodejs_heap_size_total_bytes"),
+      external: get("nodejs_external_memory_bytes"),
+    };
+  } catch {
+    return null;
+  }
+}
+
 // /healthz sampled every 50 ms over HTTP/1.1 for the whole run.
 const health = [];
 let sampling = true;
@@ -116,6 +135,7 @@ function open(i) {
   stream.end(REQ);
 }
 
+const memBefore = await serverMemory();
 const rssBefore = treeRss(job.serverPid);
 const t0 = performance.now();
 for (let i = 0; i < N; i++) {
@@ -129,6 +149,7 @@ const allFirstMs = performance.now() - t0;
 const healthDuringOpen = summarize(health.slice());
 await sleep(1000);
 const rssOpen = treeRss(job.serverPid);
+const memOpen = await serverMemory();
 
 // Admission: the head `admitTo` fans turn ACTIVE and everyone behind moves up, so every stream is affected.
 const before = Float64Array.from(lastAt);
@@ -158,6 +179,7 @@ sampling = false;
 await healthLoop;
 await sleep(5000);
 const rssAfterClose = treeRss(job.serverPid);
+const memAfterClose = await serverMemory();
 const firsts = [];
 for (let i = 0; i < N; i++) if (messages[i] > 0) firsts.push(firstAt[i] - t0);
 
@@ -171,6 +193,11 @@ console.log(JSON.stringify({
   firstMessageMs: summarize(firsts),
   rssMB: { before: mb(rssBefore), open: mb(rssOpen), afterClose5s: mb(rssAfterClose) },
   memoryPerStreamKB: +((rssOpen - rssBefore) / N / 1024).toFixed(1),
+  // Where the memory is: V8 heap in use, and memory outside the heap (Buffers, nghttp2 via external), per stream.
+  heapPerStreamKB: memBefore && memOpen ? +((memOpen.heapUsed - memBefore.heapUsed) / N / 1024).toFixed(1) : null,
+  externalPerStreamKB: memBefore && memOpen ? +((memOpen.external - memBefore.external) / N / 1024).toFixed(1) : null,
+  serverMemoryMB: Object.fromEntries(Object.entries({ before: memBefore, open: memOpen, afterClose5s: memAfterClose })
+    .map(([k, v]) => [k, v && Object.fromEntries(Object.entries(v).map(([f, b]) => [f, b === null ? null : mb(b)]))])),
   admission: { admitted: job.admitTo, streamsUpdated: lat.length, activeSeen: active, admissionToUpdateMs: summarize(lat) },
   healthzMs: { duringOpen: healthDuringOpen, duringUpdate: healthDuringUpdate },
   errors,
