@@ -35,6 +35,17 @@ function treeRss(pid) {
   return rss(pid) + kids.reduce((s, k) => s + rss(k), 0);
 }
 
+/** CPU time (user + system) the server process has used, in ms (/proc/<pid>/stat; clock ticks of 10 ms). */
+function serverCpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 /** The server's own memory figures (prom-client default metrics on /metrics), in bytes. */
 async function serverMemory() {
   try {
@@ -137,6 +148,7 @@ function open(i) {
 
 const memBefore = await serverMemory();
 const rssBefore = treeRss(job.serverPid);
+const cpuBefore = serverCpuMs(job.serverPid);
 const t0 = performance.now();
 for (let i = 0; i < N; i++) {
   open(i);
@@ -146,6 +158,7 @@ const openedMs = performance.now() - t0;
 const deadline = Date.now() + job.timeoutS * 1000;
 while (withFirst < N && Date.now() < deadline) await sleep(50);
 const allFirstMs = performance.now() - t0;
+const cpuOpen = serverCpuMs(job.serverPid);
 const healthDuringOpen = summarize(health.slice());
 await sleep(1000);
 const rssOpen = treeRss(job.serverPid);
@@ -174,7 +187,8 @@ for (let i = 0; i < N; i++) if (lastAt[i] >= tAdmit && lastAt[i] > before[i]) la
 const healthDuringUpdate = summarize(health.slice(healthMark));
 const active = finalState.filter((s) => s === "QUEUE_STATE_ACTIVE").length;
 
-for (const s of sessions) s.close();
+// destroy, not close: close() waits for the streams still WAITING, which never end by themselves.
+for (const s of sessions) s.destroy();
 sampling = false;
 await healthLoop;
 await sleep(5000);
@@ -193,6 +207,9 @@ console.log(JSON.stringify({
   firstMessageMs: summarize(firsts),
   rssMB: { before: mb(rssBefore), open: mb(rssOpen), afterClose5s: mb(rssAfterClose) },
   memoryPerStreamKB: +((rssOpen - rssBefore) / N / 1024).toFixed(1),
+  // Server CPU spent while the streams opened and got their first message, per stream: what a crowd of
+  // watchers costs the event loop, independent of how many other processes share the cores.
+  serverCpuMsPerStreamOpen: cpuBefore !== null && cpuOpen !== null ? +((cpuOpen - cpuBefore) / N).toFixed(3) : null,
   // Where the memory is: V8 heap in use, and memory outside the heap (Buffers, nghttp2 via external), per stream.
   heapPerStreamKB: memBefore && memOpen ? +((memOpen.heapUsed - memBefore.heapUsed) / N / 1024).toFixed(1) : null,
   externalPerStreamKB: memBefore && memOpen ? +((memOpen.external - memBefore.external) / N / 1024).toFixed(1) : null,

@@ -81,10 +81,10 @@ export function createLeanStream<I extends DescMessage, O extends DescMessage>(o
     let input: MessageShape<I> | undefined;
     let count = 0;
     for await (const m of req.message) {
-      if (++count > 1) throw new ConnectError("protocol error: received extra input message for server_streaming method", Code.Unimplemented);
+      if (++count > 1) throw new ConnectError("protocol error: received extra input message for server-streaming method", Code.Unimplemented);
       input = m;
     }
-    if (input === undefined) throw new ConnectError("protocol error: missing input message for server_streaming method", Code.Unimplemented);
+    if (input === undefined) throw new ConnectError("protocol error: missing input message for server-streaming method", Code.Unimplemented);
     const ctx = (req as unknown as { handlerContext: HandlerContext }).handlerContext;
     return { stream: true, service, method, header: ctx.responseHeader, trailer: ctx.responseTrailer, message: opts.impl(input, ctx) as AsyncIterable<MessageShape<O>> };
   }) as unknown as (req: StreamRequest<I, O>) => Promise<StreamResponse<I, O>>;
@@ -121,7 +121,7 @@ export function createLeanStream<I extends DescMessage, O extends DescMessage>(o
     } as unknown as HandlerContext;
     const request = {
       stream: true, service, method, requestMethod: "POST", url: req.url, signal: abort.signal, header, contextValues: values,
-      message: readInput(req, type.binary), handlerContext,
+      message: readInput(readBody(req), type.binary), handlerContext,
     } as unknown as StreamRequest<I, O>;
 
     let headersSent = false;
@@ -167,16 +167,27 @@ export function createLeanStream<I extends DescMessage, O extends DescMessage>(o
     }
   }
 
+  /**
+   * The whole request body, read from the start of the call whatever the interceptors decide, as
+   * Connect-Node does (a refused call still consumes what the client sent); undefined past readMaxBytes.
+   */
+  function readBody(req: http2.Http2ServerRequest): Promise<Buffer | undefined> {
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size <= opts.readMaxBytes + 5) chunks.push(c);
+      });
+      req.once("end", () => resolve(size > opts.readMaxBytes + 5 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+      req.once("close", () => resolve(Buffer.concat(chunks)));
+    });
+  }
+
   /** The request body's messages (a server-streaming call sends one): parsed lazily, inside the interceptor chain. */
-  async function* readInput(req: http2.Http2ServerRequest, binary: boolean): AsyncGenerator<MessageShape<I>> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of req as AsyncIterable<Buffer>) {
-      size += c.length;
-      if (size > opts.readMaxBytes + 5) throw new ConnectError(`message size is larger than configured readMaxBytes ${opts.readMaxBytes}`, Code.ResourceExhausted);
-      chunks.push(c);
-    }
-    const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  async function* readInput(bodyRead: Promise<Buffer | undefined>, binary: boolean): AsyncGenerator<MessageShape<I>> {
+    const body = await bodyRead;
+    if (body === undefined) throw new ConnectError(`message size is larger than configured readMaxBytes ${opts.readMaxBytes}`, Code.ResourceExhausted);
     let at = 0;
     while (at < body.length) {
       if (body.length - at < 5) throw new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
