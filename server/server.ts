@@ -127,7 +127,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Ap
 
   // WatchQueueStatus over HTTP/2 (gRPC, Connect streaming) skips Connect-Node's per-stream pipeline:
   // same interceptors and handler, a fraction of the memory per open stream (docs/wave2/watchers.md).
-  const leanWatch = opts.leanStreams === false ? () => false : createLeanStream({
+  const leanWatch = opts.leanStreams === false ? undefined : createLeanStream({
     method: QueueService.method.watchQueueStatus,
     impl: (req, ctx) => queueImpl.watchQueueStatus(req, ctx),
     interceptors,
@@ -137,9 +137,8 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Ap
   const listener = createPolyglotListener((req, res) => {
     if (applyCors(config.corsOrigins, req, res)) return;
     if (ops.handleHttp(req, res)) return;
-    if (leanWatch(req, res)) return;
     rpc(req, res);
-  }, { limits: config.limits, bodyTimeoutMs: config.requestTimeoutMs });
+  }, { limits: config.limits, bodyTimeoutMs: config.requestTimeoutMs, onH2Stream: leanWatch });
 
   let workersStarted = false;
   const workers = modules.flatMap((m) => m.workers ?? []);

@@ -1,12 +1,8 @@
-import type * as http from "node:http";
 import type * as http2 from "node:http2";
 import { create, fromBinary, fromJsonString, isMessage, toBinary, toJsonString, type DescMessage, type DescMethodServerStreaming, type DescService, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, createContextValues, type HandlerContext, type Interceptor, type StreamRequest, type StreamResponse } from "@connectrpc/connect";
+import { Code, ConnectError, type ContextKey, type ContextValues, type HandlerContext, type Interceptor, type StreamRequest, type StreamResponse } from "@connectrpc/connect";
 import { endStreamToJson } from "@connectrpc/connect/protocol-connect";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
-
-type Req = http.IncomingMessage | http2.Http2ServerRequest;
-type Res = http.ServerResponse | http2.Http2ServerResponse;
 
 /** What the lean path takes: the two HTTP/2 streaming protocols most clients speak, without compression. */
 const CONTENT_TYPES: Record<string, { protocol: "grpc" | "connect"; binary: boolean; responseType: string }> = {
@@ -16,32 +12,70 @@ const CONTENT_TYPES: Record<string, { protocol: "grpc" | "connect"; binary: bool
   "application/connect+proto": { protocol: "connect", binary: true, responseType: "application/connect+proto" },
   "application/connect+json": { protocol: "connect", binary: false, responseType: "application/connect+json" },
 };
+type Wire = (typeof CONTENT_TYPES)[string];
 const END_STREAM_FLAG = 0b10;
 
 /**
- * The request headers as the interceptors read them (`get`), straight from Node's header object: a
- * WHATWG Headers per stream (an undici header list, its iterators and maps) is a visible share of
- * what an idle stream holds.
+ * Headers as the interceptors and handlers use them, over a plain object. A WHATWG Headers (an undici
+ * header list with its maps) per request, response and trailer was a visible share of what an idle
+ * stream holds; this is one small object, its entries made only when something is set. Request
+ * headers are read straight from Node's header object.
  */
-function headerView(h: http2.IncomingHttpHeaders): Headers {
-  const get = (name: string): string | null => {
-    const v = h[name.toLowerCase()];
+class LiteHeaders {
+  private entries: Map<string, string> | undefined;
+  constructor(private readonly from?: http2.IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    const key = name.toLowerCase();
+    const own = this.entries?.get(key);
+    if (own !== undefined) return own;
+    const v = this.from?.[key];
     return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
-  };
-  const view = {
-    get,
-    has: (name: string) => get(name) !== null,
-    forEach(cb: (value: string, key: string, parent: Headers) => void) {
-      for (const k of Object.keys(h)) if (!k.startsWith(":")) cb(get(k)!, k, view as unknown as Headers);
-    },
-  };
-  return view as unknown as Headers;
+  }
+  has(name: string): boolean {
+    return this.get(name) !== null;
+  }
+  set(name: string, value: string): void {
+    (this.entries ??= new Map()).set(name.toLowerCase(), String(value));
+  }
+  append(name: string, value: string): void {
+    const old = this.get(name);
+    this.set(name, old === null ? value : `${old}, ${value}`);
+  }
+  delete(name: string): void {
+    this.entries?.delete(name.toLowerCase());
+  }
+  forEach(cb: (value: string, key: string, parent: Headers) => void): void {
+    const seen = new Set<string>();
+    for (const [k, v] of this.entries ?? []) {
+      seen.add(k);
+      cb(v, k, this as unknown as Headers);
+    }
+    for (const k of Object.keys(this.from ?? {})) if (!k.startsWith(":") && !seen.has(k)) cb(this.get(k)!, k, this as unknown as Headers);
+  }
+  *[Symbol.iterator](): IterableIterator<[string, string]> {
+    const out: Array<[string, string]> = [];
+    this.forEach((v, k) => out.push([k, v]));
+    yield* out;
+  }
+  get size(): number {
+    return (this.entries?.size ?? 0);
+  }
 }
 
-/** Response headers/trailers are created only if a handler or interceptor asks for them. */
-function lazyHeaders(): { get(): Headers; peek(): Headers | undefined } {
-  let h: Headers | undefined;
-  return { get: () => (h ??= new Headers()), peek: () => h };
+/** Connect's ContextValues with its methods on a prototype instead of three closures per call. */
+class LiteContextValues {
+  get<T>(key: ContextKey<T>): T {
+    const self = this as unknown as Record<symbol, T>;
+    return key.id in self ? self[key.id] : key.defaultValue;
+  }
+  set<T>(key: ContextKey<T>, value: T): this {
+    (this as unknown as Record<symbol, T>)[key.id] = value;
+    return this;
+  }
+  delete(key: ContextKey<unknown>): this {
+    delete (this as unknown as Record<symbol, unknown>)[key.id];
+    return this;
+  }
 }
 
 function envelope(flags: number, payload: Uint8Array): Buffer {
@@ -50,6 +84,11 @@ function envelope(flags: number, payload: Uint8Array): Buffer {
   b.writeUInt32BE(payload.byteLength, 1);
   b.set(payload, 5);
   return b;
+}
+
+function plain(h: LiteHeaders | Headers, into: Record<string, string> = {}): Record<string, string> {
+  h.forEach((v, k) => (into[k] = v));
+  return into;
 }
 
 export interface LeanStreamOptions<I extends DescMessage, O extends DescMessage> {
@@ -61,22 +100,23 @@ export interface LeanStreamOptions<I extends DescMessage, O extends DescMessage>
 }
 
 /**
- * A server-streaming RPC served on the HTTP/2 stream itself, through the same interceptors and handler
+ * A server-streaming RPC served on the raw HTTP/2 stream, through the same interceptors and handler
  * as the Connect router, for gRPC and the Connect streaming protocol (binary or JSON, no compression,
- * no client deadline). Everything else (HTTP/1.1, gRPC-Web, compressed or deadline-carrying calls)
- * returns false and goes to Connect as before.
+ * no client deadline, no browser `origin`). Anything else returns false and goes to Node's
+ * compatibility layer and Connect as before (HTTP/1.1, gRPC-Web, compressed, deadline-carrying or
+ * cross-origin calls).
  *
  * Why: Connect-Node keeps a pipeline of a dozen down-levelled async generators, abort controllers and
- * header objects alive for as long as a stream is open, about 28 KB of heap per open stream even for a
- * handler that does nothing (docs/wave2/watchers.md). A waiting room holds tens of thousands of
- * WatchQueueStatus streams that sit idle between updates; here an open stream costs the handler's own
- * generator, one abort controller and the interceptors' closures.
+ * WHATWG header objects alive for as long as a stream is open, and Node's compatibility layer adds a
+ * request and a response object with their stream states: about 45 KB of heap per open stream
+ * (41 KB with a handler that does nothing; docs/wave2/watchers.md). A waiting room holds tens of
+ * thousands of WatchQueueStatus streams that sit idle between updates.
  */
 export function createLeanStream<I extends DescMessage, O extends DescMessage>(opts: LeanStreamOptions<I, O>) {
   const { method } = opts;
   const service: DescService = method.parent;
   const path = `/${service.typeName}/${method.name}`;
-  // Composed once: the interceptors are pure wrappers (as Connect's applyInterceptors composes them per call).
+  // Composed once: the interceptors are pure wrappers (Connect's applyInterceptors composes them per call).
   let chain = (async (req: StreamRequest<I, O>): Promise<StreamResponse<I, O>> => {
     let input: MessageShape<I> | undefined;
     let count = 0;
@@ -90,80 +130,73 @@ export function createLeanStream<I extends DescMessage, O extends DescMessage>(o
   }) as unknown as (req: StreamRequest<I, O>) => Promise<StreamResponse<I, O>>;
   for (const i of [...opts.interceptors].reverse()) chain = i(chain as never) as never;
 
-  /** Takes the request (true) or leaves it to Connect (false). */
-  return function handle(req: Req, res: Res): boolean {
-    if (req.httpVersionMajor !== 2 || req.method !== "POST" || req.url !== path) return false;
-    const h = req.headers as http2.IncomingHttpHeaders;
+  /** Takes the stream (true) or leaves it to the compatibility layer and Connect (false). */
+  return function handle(stream: http2.ServerHttp2Stream, h: http2.IncomingHttpHeaders): boolean {
+    if (h[":method"] !== "POST" || h[":path"] !== path || h.origin !== undefined) return false;
     const type = CONTENT_TYPES[String(h["content-type"] ?? "")];
     if (!type) return false;
     if (type.protocol === "grpc" ? h["grpc-timeout"] !== undefined : h["connect-timeout-ms"] !== undefined) return false;
     const enc = type.protocol === "grpc" ? h["grpc-encoding"] : h["connect-content-encoding"];
     if (enc !== undefined && enc !== "identity") return false;
-    void serve(req as http2.Http2ServerRequest, res as http2.Http2ServerResponse, type);
+    stream.on("error", () => {}); // a peer reset surfaces as 'close'; nothing to report
+    void serve(stream, h, type);
     return true;
   };
 
-  async function serve(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse, type: (typeof CONTENT_TYPES)[string]) {
+  async function serve(stream: http2.ServerHttp2Stream, h: http2.IncomingHttpHeaders, type: Wire) {
     const abort = new AbortController();
     let finished = false;
-    res.once("close", () => {
+    stream.once("close", () => {
       if (!finished) abort.abort(new ConnectError("the client closed the stream", Code.Canceled));
     });
-    const header = headerView(req.headers);
-    const responseHeader = lazyHeaders();
-    const responseTrailer = lazyHeaders();
-    const values = createContextValues();
+    const header = new LiteHeaders(h) as unknown as Headers;
+    const responseHeader = new LiteHeaders();
+    const responseTrailer = new LiteHeaders();
+    const values = new LiteContextValues() as unknown as ContextValues;
+    const url = String(h[":path"]);
     const handlerContext = {
-      method, service, protocolName: type.protocol, requestMethod: "POST", url: req.url, signal: abort.signal,
-      timeoutMs: () => undefined, requestHeader: header, values,
-      get responseHeader() { return responseHeader.get(); },
-      get responseTrailer() { return responseTrailer.get(); },
+      method, service, protocolName: type.protocol, requestMethod: "POST", url, signal: abort.signal,
+      timeoutMs: () => undefined, requestHeader: header, values, responseHeader, responseTrailer,
     } as unknown as HandlerContext;
     const request = {
-      stream: true, service, method, requestMethod: "POST", url: req.url, signal: abort.signal, header, contextValues: values,
-      message: readInput(readBody(req), type.binary), handlerContext,
+      stream: true, service, method, requestMethod: "POST", url, signal: abort.signal, header, contextValues: values,
+      message: readInput(readBody(stream), type.binary), handlerContext,
     } as unknown as StreamRequest<I, O>;
 
     let headersSent = false;
-    const sendHeaders = (extra: Record<string, string> = {}) => {
-      headersSent = true;
-      const out: Record<string, string> = { "content-type": type.responseType };
-      responseHeader.peek()?.forEach((v, k) => (out[k] = v));
-      res.writeHead(200, { ...out, ...extra });
-    };
+    const gone = () => stream.destroyed || stream.closed;
     let error: ConnectError | undefined;
     try {
       const response = await chain(request);
       for await (const init of response.message as AsyncIterable<MessageInitShape<O>>) {
-        if (res.destroyed || res.closed) break;
+        if (gone()) break;
         const m = isMessage(init, method.output) ? init : create(method.output, init);
         const payload = type.binary ? toBinary(method.output, m) : Buffer.from(toJsonString(method.output, m));
-        if (!headersSent) sendHeaders();
+        if (!headersSent) {
+          headersSent = true;
+          stream.respond(plain(responseHeader, { ":status": "200", "content-type": type.responseType }), { waitForTrailers: type.protocol === "grpc" });
+        }
         // A slow reader: wait for the window to open (the handler keeps only the newest ticket meanwhile).
-        if (!res.write(envelope(0, payload))) await drained(res);
+        if (!stream.write(envelope(0, payload))) await drained(stream);
       }
     } catch (e) {
       error = e instanceof ConnectError ? e : new ConnectError("internal error", Code.Internal, undefined, undefined, e);
     }
     finished = true;
-    if (res.destroyed || res.closed || res.writableEnded) return;
+    if (gone()) return;
     if (type.protocol === "grpc") {
-      const trailer = setTrailerStatus(new Headers(), error);
-      responseTrailer.peek()?.forEach((v, k) => trailer.set(k, v));
-      const t: Record<string, string> = {};
-      trailer.forEach((v, k) => (t[k] = v));
+      const trailer = plain(responseTrailer, plain(setTrailerStatus(new Headers(), error)));
       if (!headersSent) {
         // Trailers-only, as gRPC answers a call that ends before its first message.
-        sendHeaders(t);
-        res.end();
+        stream.respond(plain(responseHeader, { ":status": "200", "content-type": type.responseType, ...trailer }), { endStream: true });
       } else {
-        res.addTrailers(t);
-        res.end();
+        stream.once("wantTrailers", () => stream.sendTrailers(trailer));
+        stream.end();
       }
     } else {
-      if (!headersSent) sendHeaders();
-      const json = endStreamToJson(responseTrailer.peek() ?? new Headers(), error, undefined);
-      res.end(envelope(END_STREAM_FLAG, Buffer.from(JSON.stringify(json))));
+      if (!headersSent) stream.respond(plain(responseHeader, { ":status": "200", "content-type": type.responseType }));
+      const json = endStreamToJson(responseTrailer as unknown as Headers, error, undefined);
+      stream.end(envelope(END_STREAM_FLAG, Buffer.from(JSON.stringify(json))));
     }
   }
 
@@ -171,16 +204,16 @@ export function createLeanStream<I extends DescMessage, O extends DescMessage>(o
    * The whole request body, read from the start of the call whatever the interceptors decide, as
    * Connect-Node does (a refused call still consumes what the client sent); undefined past readMaxBytes.
    */
-  function readBody(req: http2.Http2ServerRequest): Promise<Buffer | undefined> {
+  function readBody(stream: http2.ServerHttp2Stream): Promise<Buffer | undefined> {
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      req.on("data", (c: Buffer) => {
+      stream.on("data", (c: Buffer) => {
         size += c.length;
         if (size <= opts.readMaxBytes + 5) chunks.push(c);
       });
-      req.once("end", () => resolve(size > opts.readMaxBytes + 5 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-      req.once("close", () => resolve(Buffer.concat(chunks)));
+      stream.once("end", () => resolve(size > opts.readMaxBytes + 5 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+      stream.once("close", () => resolve(Buffer.concat(chunks)));
     });
   }
 
@@ -198,23 +231,25 @@ export function createLeanStream<I extends DescMessage, O extends DescMessage>(o
       if (flags !== 0) throw new ConnectError("protocol error: received a compressed or flagged envelope without an encoding", Code.InvalidArgument);
       const data = body.subarray(at + 5, at + 5 + len);
       at += 5 + len;
+      let m: MessageShape<I>;
       try {
-        yield binary ? fromBinary(method.input, data) : fromJsonString(method.input, data.toString("utf8"), { ignoreUnknownFields: true });
+        m = binary ? fromBinary(method.input, data) : fromJsonString(method.input, data.toString("utf8"), { ignoreUnknownFields: true });
       } catch (e) {
         throw new ConnectError(`parse ${binary ? "binary" : "json"}: ${(e as Error).message}`, Code.InvalidArgument);
       }
+      yield m;
     }
   }
 }
 
-function drained(res: http2.Http2ServerResponse): Promise<void> {
+function drained(stream: http2.ServerHttp2Stream): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
+      stream.off("drain", done);
+      stream.off("close", done);
       resolve();
     };
-    res.on("drain", done);
-    res.on("close", done);
+    stream.on("drain", done);
+    stream.on("close", done);
   });
 }
