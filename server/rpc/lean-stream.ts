@@ -14,6 +14,8 @@ const CONTENT_TYPES: Record<string, { protocol: "grpc" | "connect"; binary: bool
 };
 type Wire = (typeof CONTENT_TYPES)[string];
 const END_STREAM_FLAG = 0b10;
+/** One reason for every stream its client closes: a ConnectError (and its stack trace) per close adds up in a crowd. */
+const CLIENT_CLOSED = new ConnectError("the client closed the stream", Code.Canceled);
 
 /**
  * Headers as the interceptors and handlers use them, over a plain object. A WHATWG Headers (an undici
@@ -147,7 +149,7 @@ export function createLeanStream<I extends DescMessage, O extends DescMessage>(o
     const abort = new AbortController();
     let finished = false;
     stream.once("close", () => {
-      if (!finished) abort.abort(new ConnectError("the client closed the stream", Code.Canceled));
+      if (!finished) abort.abort(CLIENT_CLOSED);
     });
     const header = new LiteHeaders(h) as unknown as Headers;
     const responseHeader = new LiteHeaders();
