@@ -25,9 +25,12 @@ export function createPolyglotListener(handler: Handler, opts: {
   const h1 = http.createServer(handler as http.RequestListener);
   const h1Limits = applyH1Limits(h1, limits, opts.bodyTimeoutMs ?? 10_000);
   const h2 = http2.createServer(h2Options(limits), handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+  // The compatibility layer (request/response objects, then `handler`) is the server's own 'stream'
+  // listener; it now runs for the streams `onH2Stream` does not take. (Not deferred to a later macrotask to
+  // skip streams reset meanwhile: by then Node may have emitted 'end' for an empty body, and the request
+  // would wait for it forever.)
   const take = opts.onH2Stream;
   if (take) {
-    // The compatibility layer is the server's own 'stream' listener; it now runs only for streams not taken.
     const compat = h2.listeners("stream") as Array<(...a: unknown[]) => void>;
     h2.removeAllListeners("stream");
     h2.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, ...rest: unknown[]) => {
