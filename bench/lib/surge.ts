@@ -67,7 +67,8 @@ export async function watchersScenario(runId: string, streams: number) {
       url: server.url, serverPid: server.pid, concertId: c.concertId, adminJwt: await jwt(1, true),
       admitTo: 100, connections, items, timeoutS: 120,
     });
-    log(`watchers ${streams}: first message for all in ${res.timeUntilEveryFirstMessageMs} ms, ${res.memoryPerStreamKB} KB/stream, ` +
+    log(`watchers ${streams}: first message for all in ${res.timeUntilEveryFirstMessageMs} ms, ${res.memoryPerStreamKB} KB/stream ` +
+      `(heap ${res.heapPerStreamKB} KB), server CPU ${res.serverCpuMsPerStreamOpen} ms/stream, ` +
       `update p99 ${res.admission.admissionToUpdateMs.p99} ms, /healthz p99 ${res.healthzMs.duringOpen.p99} ms`);
     return res;
   });

@@ -35,6 +35,36 @@ function treeRss(pid) {
   return rss(pid) + kids.reduce((s, k) => s + rss(k), 0);
 }
 
+/** CPU time (user + system) the server process has used, in ms (/proc/<pid>/stat; clock ticks of 10 ms). */
+function serverCpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** The server's own memory figures (prom-client default metrics on /metrics), in bytes. */
+async function serverMemory() {
+  try {
+    const text = await (await fetch(`${job.url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
+    const get = (name) => {
+      const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)`, "m").exec(text);
+      return m ? Number(m[1]) : null;
+    };
+    return {
+      rss: get("process_resident_memory_bytes"),
+      heapUsed: get("nodejs_heap_size_used_bytes"),
+      heapTotal: get("nodejs_heap_size_total_bytes"),
+      external: get("nodejs_external_memory_bytes"),
+    };
+  } catch {
+    return null;
+  }
+}
+
 // /healthz sampled every 50 ms over HTTP/1.1 for the whole run.
 const health = [];
 let sampling = true;
@@ -116,7 +146,9 @@ function open(i) {
   stream.end(REQ);
 }
 
+const memBefore = await serverMemory();
 const rssBefore = treeRss(job.serverPid);
+const cpuBefore = serverCpuMs(job.serverPid);
 const t0 = performance.now();
 for (let i = 0; i < N; i++) {
   open(i);
@@ -126,9 +158,11 @@ const openedMs = performance.now() - t0;
 const deadline = Date.now() + job.timeoutS * 1000;
 while (withFirst < N && Date.now() < deadline) await sleep(50);
 const allFirstMs = performance.now() - t0;
+const cpuOpen = serverCpuMs(job.serverPid);
 const healthDuringOpen = summarize(health.slice());
 await sleep(1000);
 const rssOpen = treeRss(job.serverPid);
+const memOpen = await serverMemory();
 
 // Admission: the head `admitTo` fans turn ACTIVE and everyone behind moves up, so every stream is affected.
 const before = Float64Array.from(lastAt);
@@ -153,11 +187,13 @@ for (let i = 0; i < N; i++) if (lastAt[i] >= tAdmit && lastAt[i] > before[i]) la
 const healthDuringUpdate = summarize(health.slice(healthMark));
 const active = finalState.filter((s) => s === "QUEUE_STATE_ACTIVE").length;
 
-for (const s of sessions) s.close();
+// destroy, not close: close() waits for the streams still WAITING, which never end by themselves.
+for (const s of sessions) s.destroy();
 sampling = false;
 await healthLoop;
 await sleep(5000);
 const rssAfterClose = treeRss(job.serverPid);
+const memAfterClose = await serverMemory();
 const firsts = [];
 for (let i = 0; i < N; i++) if (messages[i] > 0) firsts.push(firstAt[i] - t0);
 
@@ -171,6 +207,14 @@ console.log(JSON.stringify({
   firstMessageMs: summarize(firsts),
   rssMB: { before: mb(rssBefore), open: mb(rssOpen), afterClose5s: mb(rssAfterClose) },
   memoryPerStreamKB: +((rssOpen - rssBefore) / N / 1024).toFixed(1),
+  // Server CPU spent while the streams opened and got their first message, per stream: what a crowd of
+  // watchers costs the event loop, independent of how many other processes share the cores.
+  serverCpuMsPerStreamOpen: cpuBefore !== null && cpuOpen !== null ? +((cpuOpen - cpuBefore) / N).toFixed(3) : null,
+  // Where the memory is: V8 heap in use, and memory outside the heap (Buffers, nghttp2 via external), per stream.
+  heapPerStreamKB: memBefore && memOpen ? +((memOpen.heapUsed - memBefore.heapUsed) / N / 1024).toFixed(1) : null,
+  externalPerStreamKB: memBefore && memOpen ? +((memOpen.external - memBefore.external) / N / 1024).toFixed(1) : null,
+  serverMemoryMB: Object.fromEntries(Object.entries({ before: memBefore, open: memOpen, afterClose5s: memAfterClose })
+    .map(([k, v]) => [k, v && Object.fromEntries(Object.entries(v).map(([f, b]) => [f, b === null ? null : mb(b)]))])),
   admission: { admitted: job.admitTo, streamsUpdated: lat.length, activeSeen: active, admissionToUpdateMs: summarize(lat) },
   healthzMs: { duringOpen: healthDuringOpen, duringUpdate: healthDuringUpdate },
   errors,

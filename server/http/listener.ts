@@ -12,11 +12,32 @@ const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
  * prior knowledge, as grpc-js and mobile clients send it) goes to the HTTP/2 server, anything
  * else to the HTTP/1.1 server (Connect JSON, gRPC-Web, curl, /healthz).
  */
-export function createPolyglotListener(handler: Handler, opts: { limits?: ConnectionLimits; bodyTimeoutMs?: number } = {}) {
+export function createPolyglotListener(handler: Handler, opts: {
+  limits?: ConnectionLimits;
+  bodyTimeoutMs?: number;
+  /**
+   * Sees each HTTP/2 stream before Node's compatibility layer wraps it in a request and a response;
+   * returning true takes it (server/rpc/lean-stream.ts), false hands it on to `handler` as usual.
+   */
+  onH2Stream?: (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => boolean;
+} = {}) {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const h1 = http.createServer(handler as http.RequestListener);
   const h1Limits = applyH1Limits(h1, limits, opts.bodyTimeoutMs ?? 10_000);
   const h2 = http2.createServer(h2Options(limits), handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+  // The compatibility layer (request/response objects, then `handler`) is the server's own 'stream'
+  // listener; it now runs for the streams `onH2Stream` does not take. (Not deferred to a later macrotask to
+  // skip streams reset meanwhile: by then Node may have emitted 'end' for an empty body, and the request
+  // would wait for it forever.)
+  const take = opts.onH2Stream;
+  if (take) {
+    const compat = h2.listeners("stream") as Array<(...a: unknown[]) => void>;
+    h2.removeAllListeners("stream");
+    h2.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, ...rest: unknown[]) => {
+      if (take(stream, headers)) return;
+      for (const l of compat) l.call(h2, stream, headers, ...rest);
+    });
+  }
   const sockets = new Set<net.Socket>();
   // http.Server tracks idle keep-alive connections only for sockets it accepted itself, so count in-flight requests here.
   const h1Busy = new Map<net.Socket, number>();

@@ -170,21 +170,23 @@ describe("hostile traffic (issue 12)", () => {
   // quiet machine, about 60 s under load) coming back, and every probe must still be answered.
   const HEALTHZ_BOUND_MS = 2_500;
 
-  it("meanwhile /healthz always answered (slowest printed; bounded at 2.5 s), nothing was logged as an error, and memory came back", async () => {
+  it("meanwhile /healthz always answered (slowest printed; bounded at 2.5 s), nothing was logged as an error, and memory came back within 50%", async () => {
     const h = await health.stop();
-    console.log(`healthz: ${h.samples} probes, slowest ${Math.round(h.worstMs)} ms`, h.worstByPhase);
-    expect(h.failures).toEqual([]);
-    expect(h.worstMs).toBeLessThan(HEALTHZ_BOUND_MS);
-    expect(server.errors().filter((l) => l.level === "error" || l.level === "fatal").slice(0, 10)).toEqual([]);
+    console.log(`healthz: ${h.samples} probes, slowest ${Math.round(h.worstMs)} ms`, h.worstByPhase, h.failures);
     let rss = server.rss();
     const deadline = Date.now() + 30_000;
     while (rss > baselineRss * 1.2 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 1_000));
       rss = server.rss();
     }
+    // Every figure is printed before anything is asserted, so a failing run still says where it stands.
     console.log(`rss: ${Math.round(baselineRss / 2 ** 20)} MiB before the attacks, ${Math.round(rss / 2 ** 20)} MiB after`);
-    // The issue asks for RSS back within 20% (measured: 185 -> 287 MiB, V8 keeps the heap it grew; not met yet).
-    // This bound still catches a per-connection leak: 10,000 streams at the 76 KB each the issue measured is +740 MiB.
-    expect(rss).toBeLessThanOrEqual(baselineRss * 2);
+    expect(h.failures).toEqual([]);
+    expect(h.worstMs).toBeLessThan(HEALTHZ_BOUND_MS);
+    expect(server.errors().filter((l) => l.level === "error" || l.level === "fatal").slice(0, 10)).toEqual([]);
+    // The issue asks for RSS back within 20%. Before the lean stream path: 185 -> 287 MiB (+55%, quiet machine).
+    // With it, under load: 183 -> 239 MiB (+31%) and 178 -> 206 MiB (+16%), so 20% is not yet reliable; +50%
+    // fails the code before and catches a per-stream leak (10,000 streams at 76 KB each would be +740 MiB).
+    expect(rss).toBeLessThanOrEqual(baselineRss * 1.5);
   });
 });

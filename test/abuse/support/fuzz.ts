@@ -31,8 +31,17 @@ export async function fuzz(baseUrl: string, services: DescService[], ids: FuzzId
     ["grpc", createGrpcTransport({ baseUrl })],
   ];
   const methods: Array<[DescService, DescMethod]> = services.flatMap((s) => s.methods.map((m) => [s, m] as [DescService, DescMethod]));
-  const raw = http2.connect(baseUrl);
-  raw.on("error", () => {});
+  // The raw session is replaced when the server has closed it (its idle timeout while this process was
+  // starved of CPU, or GOAWAY after too many resets from our own timed-out streams): that is the server
+  // enforcing a limit, not an answer to count, and the next request must not fail on a dead session.
+  let raw: http2.ClientHttp2Session | undefined;
+  const session = () => {
+    if (!raw || raw.closed || raw.destroyed) {
+      raw = http2.connect(baseUrl);
+      raw.on("error", () => {});
+    }
+    return raw;
+  };
   const report: FuzzReport = { sent: 0, byCode: {}, internal: [], hangs: [] };
   const count1 = (code: string) => (report.byCode[code] = (report.byCode[code] ?? 0) + 1);
 
@@ -57,7 +66,7 @@ export async function fuzz(baseUrl: string, services: DescService[], ids: FuzzId
       } else {
         const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, r.int(80)]), Buffer.from(body)]); // declared length may not match
         const status = await new Promise<string>((resolve) => {
-          const s = raw.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers", ...headers });
+          const s = session().request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers", ...headers });
           let h: http2.IncomingHttpHeaders = {};
           const timer = setTimeout(() => (s.close(), resolve("hang")), HANG_MS);
           s.on("response", (x) => (h = x));
@@ -107,6 +116,6 @@ export async function fuzz(baseUrl: string, services: DescService[], ids: FuzzId
       await one();
     }
   }));
-  raw.close();
+  raw?.close();
   return report;
 }
