@@ -80,7 +80,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Ap
   const queue = createQueueModule(infra, opts.queue);
   const reservation = createReservationModule(infra, { outbox: outbox.writer, gate: seats.gate });
   const payment = createPaymentModule(infra, { outbox: outbox.writer, gate: seats.gate, sessions: queue.sessions, reservations: reservation.payable });
-  const concert = createConcertModule(infra, seats);
+  const concert = createConcertModule(infra, seats, queue.openings);
   const sales = createSalesModule(infra);
   const ops = createOpsModule(infra, EXPOSED_SERVICES, opts.ops);
   // Order matters for interceptors (payment's replay check wraps queue's token check, which asks it) and

@@ -1,17 +1,23 @@
 import type { Logger } from "../shared/logger.js";
-import { tokenActivated, tokenExpired, type QueueEventSink } from "./queue-events.js";
+import { drawCompleted, tokenActivated, tokenExpired, type QueueEventSink } from "./queue-events.js";
 import type { AdmitResult, QueueStore } from "./queue.store.js";
 
-/** One admission step for a concert: end timed-out slots, fill free ones from the head, tell Kafka. */
+/** The queue-events one admission step causes (slots ended and filled, and the draw if it ran). */
+export function admissionEvents(concertId: number, r: AdmitResult) {
+  return [
+    ...(r.draw ? [drawCompleted(concertId, r.draw.entrants, r.draw.salesOpenAtMs, r.draw.commitment)] : []),
+    ...r.expired.map((u) => tokenExpired(concertId, u, "ttl")),
+    ...r.admitted.map((a) => tokenActivated(concertId, a.userId, a.expiresAtMs)),
+  ];
+}
+
+/** One admission step for a concert: the draw when due, end timed-out slots, fill free ones from the head, tell Kafka. */
 export class AdmitFans {
   constructor(private readonly store: QueueStore, private readonly events: QueueEventSink) {}
 
   async execute(concertId: number): Promise<AdmitResult> {
     const r = await this.store.admit(concertId);
-    this.events.publish([
-      ...r.expired.map((u) => tokenExpired(concertId, u, "ttl")),
-      ...r.admitted.map((a) => tokenActivated(concertId, a.userId, a.expiresAtMs)),
-    ]);
+    this.events.publish(admissionEvents(concertId, r));
     return r;
   }
 

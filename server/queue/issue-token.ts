@@ -2,6 +2,7 @@ import { concertNotFound } from "../concert/concert.errors.js";
 import type { ConcertLookup } from "./concert-lookup.js";
 import { ticketOf, type Ticket, type TicketPolicy } from "./queue-ticket.js";
 import { tokenActivated, tokenExpired, tokenIssued, type QueueEventSink } from "./queue-events.js";
+import { admissionEvents } from "./admit-fans.js";
 import type { QueueTokenSigner } from "./queue-token.js";
 import type { QueueStore } from "./queue.store.js";
 
@@ -23,7 +24,8 @@ export class IssueToken {
   async execute(concertId: number, userId: number): Promise<Ticket> {
     if (!(await this.concerts.concertExists(concertId))) throw concertNotFound(concertId);
     const e = await this.store.enter(concertId, userId);
-    const events = [];
+    // A draw that was due ran first (inside enter): its events are sent from here.
+    const events = e.steps.flatMap((r) => admissionEvents(concertId, r));
     if (e.endedByTtl) events.push(tokenExpired(concertId, userId, "ttl"));
     if (e.isNew) events.push(tokenIssued(concertId, userId, e.positionAtEntry));
     for (const a of e.admitted) events.push(tokenActivated(concertId, a.userId, a.expiresAtMs));

@@ -28,6 +28,10 @@ import { SetQueuePolicy } from "./set-queue-policy.js";
 import { effectiveMaxActive } from "./queue-policy.repository.js";
 import { SequelizeQueuePolicyRepository } from "./queue-policy.repository.sequelize.js";
 import { WatcherQuota } from "./watcher-quota.js";
+import type { SalesOpenings } from "../concert/sales-openings.js";
+import { QueueSalesOpenings } from "./sales-openings.queue.js";
+import { GetDraw } from "./get-draw.js";
+import { createDrawHandler } from "./draw.handler.js";
 
 export interface QueueModuleOptions {
   /** Builds the store; tests substitute a subclass (test/support/unsafe-admission.queue-store.ts). */
@@ -35,21 +39,24 @@ export interface QueueModuleOptions {
 }
 
 /** The waiting room (issue 3): QueueService, the queue-token check and the operators' queue RPCs. */
-export function createQueueModule(infra: Infra, opts: QueueModuleOptions = {}): ModuleParts & { sessions: ActiveSessions } {
+export function createQueueModule(infra: Infra, opts: QueueModuleOptions = {}): ModuleParts & { sessions: ActiveSessions; openings: SalesOpenings } {
   const { config, logger } = infra;
   const policies = new SequelizeQueuePolicyRepository(infra.db);
+  const concertRows = new SequelizeConcertLookup(infra.db);
   const storeOptions: RedisQueueStoreOptions = {
     // The policy's durable copy (SPEC 7.2): read only when Redis lost it, never on a fan's RPC.
     policies: async (concertId) => {
       const p = await policies.find(concertId);
       return p && effectiveMaxActive(p);
     },
+    // The opening's durable copy: read when Redis has none (once per concert, not per fan).
+    openings: (concertId) => concertRows.openingOf(concertId),
     activeTtlSeconds: config.queueActiveTtlSeconds,
     defaultMaxActive: config.queueMaxActive,
   };
   const store = (opts.store ?? ((redis, o) => new RedisQueueStore(redis, o)))(infra.redis, storeOptions);
   const signer = new QueueTokenSigner(config.queueTokenSecret);
-  const lookup = new CachedConcertLookup(new SequelizeConcertLookup(infra.db), new RedisConcertInfoCache(infra.redis));
+  const lookup = new CachedConcertLookup(concertRows, new RedisConcertInfoCache(infra.redis));
   const policy: TicketPolicy = {
     rateWindowMs: store.rateWindowMs,
     activeTtlSeconds: config.queueActiveTtlSeconds,
@@ -75,9 +82,11 @@ export function createQueueModule(infra: Infra, opts: QueueModuleOptions = {}): 
       setQueuePolicy: new SetQueuePolicy(store, lookup, admit, logger, policies),
       removeFromQueue: new RemoveFromQueue(lookup, endEntry),
     }),
+    concert: createDrawHandler(new GetDraw(store, lookup)),
     interceptors: [createQueueTokenInterceptor(signer, store, lookup)],
     workers: [new AdmissionWorker(store, admit, logger)],
     sessions: new QueueActiveSessions(endEntry),
+    openings: new QueueSalesOpenings(store),
     // Open WatchQueueStatus streams would otherwise hold the listener's graceful close for its whole grace period.
     drain: () => hub.close(),
     async close() {

@@ -37,7 +37,7 @@ describe("admission after LeaveQueue", () => {
     const { concertId } = await newConcert(server.url);
     await setMaxActive(server.url, concertId, 0);
     const paused = await issue(server.url, concertId, 20);
-    expect(paused.estimatedWaitSeconds).toBe(0n); // nobody is admitted while paused: no honest estimate
+    expect(paused.estimatedWaitSeconds).toBeUndefined(); // nobody is admitted while paused: no honest estimate (SPEC 7.3: unset)
     // Observe three admissions, then pause again and queue three more fans.
     await setMaxActive(server.url, concertId, 3);
     for (const u of [21, 22]) await admit(server.url, concertId, u);
