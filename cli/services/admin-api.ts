@@ -49,6 +49,10 @@ export class AdminApi {
     return this.call("ListConcerts", () => this.concerts.listConcerts({ pageSize, pageToken }));
   }
 
+  getDraw(concertId: bigint) {
+    return this.call("GetDraw", () => this.concerts.getDraw({ concertId }));
+  }
+
   getConcert(concertId: bigint) {
     return this.call("GetConcert", () => this.concerts.getConcert({ concertId }));
   }

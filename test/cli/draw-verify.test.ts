@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commitmentOf } from "../../server/queue/draw.js";
+import { newDrawSecret } from "../../server/concert/draw-secret.js";
+import { concertQueueKeys } from "../../server/queue/queue-keys.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+import { testRedis } from "../support/redis.js";
+import { issue, waitFor } from "../queue/queue-helpers.js";
+import { getDraw, scheduledConcert, sleepUntil } from "../queue/fair-helpers.js";
+import { runCli } from "./cli-process.js";
+
+let server: TestServer;
+let env: Record<string, string>;
+beforeAll(async () => {
+  server = await startTestServer();
+  env = { CONCERT_SERVER: server.url }; // GetDraw is public: no token
+});
+afterAll(() => server?.close());
+
+const FANS = [11, 12, 13, 14, 15];
+
+/** A concert whose draw ran, with each fan's nonce. */
+async function drawnConcert() {
+  const opensAt = Date.now() + 6_000;
+  const { concertId, commitment } = await scheduledConcert(server.url, opensAt);
+  const nonces = new Map<number, string>();
+  for (const u of FANS) nonces.set(u, (await issue(server.url, concertId, u)).drawNonce);
+  expect([...nonces.values()].every((n) => /^[0-9a-f]{32}$/.test(n)), "every fan entered before the opening").toBe(true);
+  await sleepUntil(opensAt);
+  await waitFor(async () => (await getDraw(server.url, concertId)).seed !== "", 2_000, "the draw");
+  return { concertId, commitment, nonces };
+}
+
+describe("concert-admin draw verify", () => {
+  it("verifies the commitment and a fan's place from GetDraw alone (plain text and --json), exit 0", async () => {
+    const { concertId, commitment, nonces } = await drawnConcert();
+    const plain = await runCli(["draw", "verify", String(concertId), "--user", "13", "--nonce", nonces.get(13)!, "--commitment", commitment], env);
+    expect(plain.stderr).toBe("");
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/verdict\s+verified/);
+    expect(plain.stdout, plain.stdout).toMatch(/your place\s+\d of 5/);
+
+    const json = await runCli(["draw", "verify", String(concertId), "--user", "13", "--nonce", nonces.get(13)!, "--json"], env);
+    expect(json.code).toBe(0);
+    const r = JSON.parse(json.stdout) as { ok: boolean; position: number; entrants: number };
+    expect(r).toMatchObject({ ok: true, entrants: 5 });
+    expect(r.position).toBeGreaterThanOrEqual(1);
+  });
+
+  it("detects a seed changed after the commitment was published (non-zero exit), and a replaced commitment too", async () => {
+    const { concertId, commitment, nonces } = await drawnConcert();
+    const redis = testRedis(server.config.redisKeyPrefix);
+    try {
+      const key = concertQueueKeys(concertId).opening;
+      // An operator swaps the seed after the commitment was published.
+      const other = newDrawSecret();
+      await redis.hset(key, "seed", other.seed);
+      const swapped = await runCli(["draw", "verify", String(concertId), "--user", "12", "--nonce", nonces.get(12)!], env);
+      expect(swapped.code).not.toBe(0);
+      expect(swapped.stdout).toMatch(/MISMATCH/);
+      expect(swapped.stderr).toMatch(/does not verify/);
+      // ...and the commitment with it: only a fan who recorded the commitment (or their own key) notices.
+      await redis.hset(key, "commitment", commitmentOf(other.seed));
+      const replaced = await runCli(["draw", "verify", String(concertId), "--commitment", commitment], env);
+      expect(replaced.code).not.toBe(0);
+      expect(replaced.stderr).toMatch(/not the one you recorded/);
+      const fan = await runCli(["draw", "verify", String(concertId), "--user", "12", "--nonce", nonces.get(12)!, "--json"], env);
+      expect(fan.code).not.toBe(0);
+      expect(JSON.parse(fan.stdout)).toMatchObject({ ok: false, position: 0 });
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("refuses --user without --nonce (usage, exit 2)", async () => {
+    const r = await runCli(["draw", "verify", "1", "--user", "5"], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--user and --nonce go together/);
+  });
+});
