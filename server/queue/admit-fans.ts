@@ -1,6 +1,7 @@
 import type { Logger } from "../shared/logger.js";
 import { drawCompleted, tokenActivated, tokenExpired, type QueueEventSink } from "./queue-events.js";
 import type { AdmitResult, QueueStore } from "./queue.store.js";
+import type { PaceAdmission } from "./pace-admission.js";
 
 /** The queue-events one admission step causes (slots ended and filled, and the draw if it ran). */
 export function admissionEvents(concertId: number, r: AdmitResult) {
@@ -13,6 +14,9 @@ export function admissionEvents(concertId: number, r: AdmitResult) {
 
 /** One admission step for a concert: the draw when due, end timed-out slots, fill free ones from the head, tell Kafka. */
 export class AdmitFans {
+  /** Set once built (it needs the same store and sink): slots are re-sized from the seats before an immediate admission. */
+  pace?: PaceAdmission;
+
   constructor(private readonly store: QueueStore, private readonly events: QueueEventSink) {}
 
   async execute(concertId: number): Promise<AdmitResult> {
@@ -23,7 +27,8 @@ export class AdmitFans {
 
   /** After a slot was freed: fill it now rather than at the next tick; the ticker retries on failure. */
   soon(concertId: number, logger: Logger): Promise<void> {
-    return this.execute(concertId).then(
+    // A payment or a leave may have changed the seats: size the slots first (SPEC 7.3).
+    return (this.pace ? this.pace.execute(concertId) : Promise.resolve()).then(() => this.execute(concertId)).then(
       () => {},
       (err) => logger.warn({ err: (err as Error).message, concertId }, "immediate admission failed; the ticker will retry"),
     );

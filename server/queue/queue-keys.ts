@@ -39,6 +39,8 @@ export interface ConcertQueueKeys {
   preFans: string;
   /** STRING set when every seat of the concert is sold: the line has ended (SOLD_OUT). */
   soldOut: string;
+  /** STRING "auto" (ADMISSION_MODE_AUTO) or "manual"; restored from MySQL together with max-active. */
+  mode: string;
   /** STRING admission cap the ticker derives from the inventory (0: no free seat; AUTO: free ÷ seats per fan); absent = none. */
   slots: string;
 }
@@ -61,6 +63,7 @@ export function concertQueueKeys(concertId: number): ConcertQueueKeys {
     preFans: `${p}pre-fans`,
     soldOut: `${p}sold-out`,
     slots: `${p}slots`,
+    mode: `${p}mode`,
   };
 }
 

@@ -31,8 +31,8 @@ interface OpeningFacts {
   seed: string;
 }
 
-/** max_active for a concert from the durable store; undefined when no operator set one. */
-export type PolicySource = (concertId: number) => Promise<number | undefined>;
+/** max_active (and whether AUTO) for a concert from the durable store; undefined when no operator set one. */
+export type PolicySource = (concertId: number) => Promise<{ maxActive: number; auto: boolean } | undefined>;
 
 /** A default (no operator policy) is cached with a TTL, so a changed QUEUE_MAX_ACTIVE still reaches old concerts. */
 const DEFAULT_POLICY_CACHE_MS = 60_000;
@@ -282,10 +282,14 @@ export class RedisQueueStore implements QueueStore {
    */
   private async restorePolicy(concertId: number): Promise<number> {
     const saved = await this.opts.policies!(concertId);
-    const key = concertQueueKeys(concertId).maxActive;
-    if (saved === undefined) await this.redis.set(key, this.opts.defaultMaxActive, "PX", DEFAULT_POLICY_CACHE_MS, "NX");
-    else await this.redis.set(key, saved, "NX");
-    return saved ?? this.opts.defaultMaxActive;
+    const k = concertQueueKeys(concertId);
+    if (saved === undefined) await this.redis.set(k.maxActive, this.opts.defaultMaxActive, "PX", DEFAULT_POLICY_CACHE_MS, "NX");
+    else {
+      // The mode first: admission reads max-active, and AUTO only ever narrows it.
+      if (saved.auto) await this.redis.set(k.mode, "auto", "NX");
+      await this.redis.set(k.maxActive, saved.maxActive, "NX");
+    }
+    return saved?.maxActive ?? this.opts.defaultMaxActive;
   }
 
   async setOpening(concertId: number, atMs: number | null, seed: string, commitment: string): Promise<OpeningChange> {
@@ -326,14 +330,19 @@ export class RedisQueueStore implements QueueStore {
     return num(await runScript(this.redis, "queueReopen", [k.soldOut, k.version], [])) === 1;
   }
 
-  async setSlots(concertId: number, slots: number | undefined, ttlMs: number): Promise<void> {
+  async setSlots(concertId: number, slots: number | undefined): Promise<void> {
     const key = concertQueueKeys(concertId).slots;
     if (slots === undefined) await this.redis.del(key);
-    else await this.redis.set(key, slots, "PX", ttlMs);
+    else await this.redis.set(key, slots);
   }
 
-  async setMaxActive(concertId: number, maxActive: number): Promise<void> {
-    await this.redis.set(concertQueueKeys(concertId).maxActive, maxActive);
+  async setMaxActive(concertId: number, maxActive: number, auto = false): Promise<void> {
+    const k = concertQueueKeys(concertId);
+    await this.redis.multi().set(k.maxActive, maxActive).set(k.mode, auto ? "auto" : "manual").exec();
+  }
+
+  async isAuto(concertId: number): Promise<boolean> {
+    return (await this.redis.get(concertQueueKeys(concertId).mode)) === "auto";
   }
 
   async versions(concertIds: number[]): Promise<string[]> {

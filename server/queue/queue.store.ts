@@ -98,7 +98,9 @@ export interface QueueStore {
   watchBatch(concertId: number, items: Array<{ userId: number; entryId: number }>): Promise<{ version: string; statuses: EntryStatus[] }>;
   stats(concertId: number): Promise<QueueStats>;
   listWaiting(concertId: number, offset: number, limit: number): Promise<WaitingEntry[]>;
-  setMaxActive(concertId: number, maxActive: number): Promise<void>;
+  /** auto: ADMISSION_MODE_AUTO (the ticker sizes the slots from the inventory, at most maxActive). */
+  setMaxActive(concertId: number, maxActive: number, auto?: boolean): Promise<void>;
+  isAuto(concertId: number): Promise<boolean>;
   /** Moves the opening (null: open now) unless it has passed; the first secret given is kept. */
   setOpening(concertId: number, atMs: number | null, seed: string, commitment: string): Promise<OpeningChange>;
   draw(concertId: number): Promise<DrawRecord | undefined>;
@@ -106,8 +108,12 @@ export interface QueueStore {
   markSoldOut(concertId: number): Promise<number | undefined>;
   /** Lifts the sold-out flag (seats are free again); true when there was one. */
   reopen(concertId: number): Promise<boolean>;
-  /** The inventory's admission cap (undefined: none). Expires unless refreshed, so a stopped ticker never freezes a line. */
-  setSlots(concertId: number, slots: number | undefined, ttlMs: number): Promise<void>;
+  /**
+   * The inventory's admission cap (undefined: none), kept until the next admission tick replaces it: a
+   * concert nobody queues for keeps its last cap, so the first fan after a quiet spell is not admitted
+   * to seats that are all held (the ticker visits the line within a tick of their entry).
+   */
+  setSlots(concertId: number, slots: number | undefined): Promise<void>;
   /** Change counters of the concerts' lines, in one round trip. */
   versions(concertIds: number[]): Promise<string[]>;
   /** Concerts with fans waiting or active (what the ticker visits). */

@@ -31,7 +31,7 @@ local waiting = redis.call('ZCARD', KEYS[2])
 local nonce = ''
 if entry == 0 then
   local pf = redis.call('HGET', KEYS[9], uid)
-  if not pf then return {3, 0, 0, recent, max, waiting, ''} end
+  if not pf then return {redis.call('EXISTS', KEYS[10]) == 1 and 5 or 3, 0, 0, recent, max, waiting, ''} end
   nonce = string.sub(pf, 66)
   local op = redis.call('HMGET', KEYS[7], 'drawn', 'first', 'at')
   if op[1] ~= '1' then return {4, 0, tonumber(op[3] or '0'), recent, max, waiting, nonce} end
