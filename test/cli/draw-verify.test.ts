@@ -7,6 +7,7 @@ import { testRedis } from "../support/redis.js";
 import { issue, waitFor } from "../queue/queue-helpers.js";
 import { getDraw, scheduledConcert, sleepUntil } from "../queue/fair-helpers.js";
 import { runCli } from "./cli-process.js";
+import { jwtFor } from "../support/auth.js";
 
 let server: TestServer;
 let env: Record<string, string>;
@@ -69,6 +70,22 @@ describe("concert-admin draw verify", () => {
     } finally {
       redis.disconnect();
     }
+  });
+
+  it("queue policy --mode auto and queue stats show the mode, the seats and the slots in force", async () => {
+    const { concertId } = await scheduledConcert(server.url, Date.now() - 1_000, 7);
+    const admin = { ...env, CONCERT_ADMIN_TOKEN: await jwtFor(1, { admin: true }) };
+    const policy = await runCli(["queue", "policy", String(concertId), "--max-active", "5", "--mode", "auto"], admin);
+    expect(policy.stderr).toBe("");
+    expect(policy.stdout).toMatch(/AUTO/);
+    const stats = await runCli(["queue", "stats", String(concertId)], admin);
+    expect(stats.code).toBe(0);
+    expect(stats.stdout).toMatch(/mode\s+auto/);
+    expect(stats.stdout).toMatch(/seats\s+7 free, 0 held, 0 sold/);
+    const json = JSON.parse((await runCli(["queue", "stats", String(concertId), "--json"], admin)).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ mode: "ADMISSION_MODE_AUTO", maxActive: 5, effectiveMaxActive: 5, seatsFree: "7" });
+    const bad = await runCli(["queue", "policy", String(concertId), "--max-active", "5", "--mode", "fifo"], admin);
+    expect(bad.code).toBe(2);
   });
 
   it("refuses --user without --nonce (usage, exit 2)", async () => {
