@@ -88,6 +88,21 @@ describe("concert-admin draw verify", () => {
     expect(bad.code).toBe(2);
   });
 
+  it("concerts create --opens-at schedules the opening and shows the commitment; update --opens-at checks the instant", async () => {
+    const admin = { ...env, CONCERT_ADMIN_TOKEN: await jwtFor(1, { admin: true }) };
+    const at = new Date(Date.now() + 3_600_000);
+    const created = await runCli(["concerts", "create", "--title", "T", "--artist", "A", "--venue", "V", "--opens-at", at.toISOString(), "--json"], admin);
+    expect(created.stderr).toBe("");
+    const c = JSON.parse(created.stdout) as { id: string; salesOpenAt: string; fairnessCommitment: string };
+    expect(Date.parse(c.salesOpenAt)).toBe(at.getTime());
+    expect(c.fairnessCommitment).toMatch(/^[0-9a-f]{64}$/);
+    const shown = await runCli(["concerts", "update", c.id, "--open-now"], admin);
+    expect(shown.stdout).toMatch(/sales open\s+now/);
+    expect(shown.stdout).toContain(c.fairnessCommitment);
+    const bad = await runCli(["concerts", "update", c.id, "--opens-at", "tomorrow"], admin);
+    expect(bad.code).toBe(2);
+  });
+
   it("refuses --user without --nonce (usage, exit 2)", async () => {
     const r = await runCli(["draw", "verify", "1", "--user", "5"], env);
     expect(r.code).toBe(2);
