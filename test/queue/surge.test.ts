@@ -10,8 +10,7 @@ import { RedisQueueStore } from "../../server/queue/queue.store.redis.js";
 import { bearer } from "../support/auth.js";
 import { clientFor } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { issue, leave, newConcert, pool, queueClient, QueueState, setMaxActive, statusOf } from "./queue-helpers.js";
-import { adminClient } from "./queue-helpers.js";
+import { adminClient, issue, leave, newConcert, pool, queueClient, QueueState, setMaxActive, statusOf } from "./queue-helpers.js";
 
 let server: TestServer;
 beforeAll(async () => {
