@@ -59,6 +59,12 @@ const nouns: Noun[] = [
     examples: ["concert-admin queue stats 12 --watch", "concert-admin queue policy 12 --max-active 100"],
   },
   {
+    name: "draw",
+    description: "check a concert's opening draw from public data (GetDraw)",
+    verbs: { verify: () => import("./commands/draw/verify.js") },
+    examples: ["concert-admin draw verify 12", "concert-admin draw verify 12 --user 7 --nonce 3f9c…"],
+  },
+  {
     name: "events",
     description: "watch the domain events on Kafka",
     verbs: { watch: () => import("./commands/events/watch.js") },

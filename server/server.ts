@@ -89,10 +89,10 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Ap
 
   const outbox = createOutboxModule(infra);
   const seats = createSeatsModule(infra);
-  const queue = createQueueModule(infra, opts.queue);
+  const queue = createQueueModule(infra, opts.queue, { inventory: seats.inventory });
   const reservation = createReservationModule(infra, { outbox: outbox.writer, gate: seats.gate });
   const payment = createPaymentModule(infra, { outbox: outbox.writer, gate: seats.gate, sessions: queue.sessions, reservations: reservation.payable });
-  const concert = createConcertModule(infra, seats);
+  const concert = createConcertModule(infra, seats, queue.openings);
   const sales = createSalesModule(infra);
   const ops = createOpsModule(infra, EXPOSED_SERVICES, opts.ops);
   // Order matters for interceptors (payment's replay check wraps queue's token check, which asks it) and

@@ -28,6 +28,8 @@ export class QueueFiller {
   async fillTo(n: number, batch = 5000, inFlight = 4): Promise<number> {
     const k = concertQueueKeys(this.concertId);
     await this.redis.sadd(QUEUED_CONCERTS_KEY, this.concertId);
+    // No scheduled opening (SPEC 7.3): the state IssueToken restores from MySQL for such a concert.
+    await this.redis.hsetnx(k.opening, "at", 0);
     const t0 = performance.now();
     const from = this.filled;
     let next = this.filled + 1;
@@ -40,7 +42,7 @@ export class QueueFiller {
         for (let i = start; i <= end; i++) {
           const uid = this.base + i;
           // The server's IssueToken script with admission paused (default max_active 0).
-          queueScript(pl, "queueEnter", enterKeys(k, uid), [uid, 1_800_000, 0, 60_000, 1000, CLOCK_SPACING_MS]);
+          queueScript(pl, "queueEnter", enterKeys(k, uid), [uid, 1_800_000, 0, 60_000, 1000, CLOCK_SPACING_MS, "0", "0", "", ""]);
         }
         const res = (await pl.exec()) ?? [];
         res.forEach(([err, r], j) => {

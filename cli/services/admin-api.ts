@@ -2,6 +2,7 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import {
+  AdmissionMode,
   AdminService,
   type AddScheduleRequestSchema,
   type CreateConcertRequestSchema,
@@ -49,6 +50,10 @@ export class AdminApi {
     return this.call("ListConcerts", () => this.concerts.listConcerts({ pageSize, pageToken }));
   }
 
+  getDraw(concertId: bigint) {
+    return this.call("GetDraw", () => this.concerts.getDraw({ concertId }));
+  }
+
   getConcert(concertId: bigint) {
     return this.call("GetConcert", () => this.concerts.getConcert({ concertId }));
   }
@@ -73,8 +78,8 @@ export class AdminApi {
     return this.call("ListQueue", () => this.admin.listQueue({ concertId, offset, limit }));
   }
 
-  setQueuePolicy(concertId: bigint, maxActive: number) {
-    return this.call("SetQueuePolicy", () => this.admin.setQueuePolicy({ concertId, maxActive }));
+  setQueuePolicy(concertId: bigint, maxActive: number, mode = AdmissionMode.MANUAL) {
+    return this.call("SetQueuePolicy", () => this.admin.setQueuePolicy({ concertId, maxActive, mode }));
   }
 
   removeFromQueue(concertId: bigint, userId: bigint) {

@@ -4,7 +4,7 @@ import type { AdminService } from "../../gen/concert/v1/admin_pb.js";
 import { idOf } from "../shared/ids.js";
 import { concertToProto, scheduleToProto } from "./concert.mapper.js";
 import type { CreateConcert } from "./create-concert.js";
-import type { UpdateConcert } from "./update-concert.js";
+import type { ConcertChange, UpdateConcert } from "./update-concert.js";
 import type { AddSchedule } from "./add-schedule.js";
 
 export interface CatalogueAdminHandlerDeps {
@@ -22,14 +22,17 @@ export function createCatalogueAdminHandler(d: CatalogueAdminHandlerDeps): Pick<
         artist: req.artist,
         venue: req.venue,
         description: req.description,
+        salesOpenAt: req.salesOpenAt ? timestampDate(req.salesOpenAt) : undefined,
       });
       return { concert: concertToProto(concert) };
     },
     async updateConcert(req) {
-      const fields: Record<string, string> = {};
+      const fields: ConcertChange = {};
       for (const k of ["title", "artist", "venue", "description"] as const) {
         if (req[k] !== undefined) fields[k] = req[k];
       }
+      if (req.salesOpenAt) fields.salesOpenAt = timestampDate(req.salesOpenAt);
+      else if (req.clearSalesOpenAt) fields.salesOpenAt = null;
       return { concert: concertToProto(await d.updateConcert.execute(idOf(req.concertId), fields)) };
     },
     async addSchedule(req) {

@@ -23,7 +23,14 @@ export class RedisConcertInfoCache implements ConcertInfoCache {
     ];
     const version = v ?? "";
     if (!h || h.id === undefined) return { version };
-    return { version, concert: { id: Number(h.id), title: h.title, artist: h.artist, venue: h.venue, description: h.description } };
+    return {
+      version,
+      concert: {
+        id: Number(h.id), title: h.title, artist: h.artist, venue: h.venue, description: h.description,
+        salesOpenAt: h.salesOpenAt ? new Date(Number(h.salesOpenAt)) : undefined,
+        fairnessCommitment: h.fairnessCommitment ?? "",
+      },
+    };
   }
 
   async put(c: Concert, version: string): Promise<void> {
@@ -31,6 +38,7 @@ export class RedisConcertInfoCache implements ConcertInfoCache {
       version,
       this.ttlSeconds,
       "id", c.id, "title", c.title, "artist", c.artist, "venue", c.venue, "description", c.description,
+      "salesOpenAt", c.salesOpenAt ? c.salesOpenAt.getTime() : "", "fairnessCommitment", c.fairnessCommitment,
     ]);
   }
 

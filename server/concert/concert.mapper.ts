@@ -4,7 +4,15 @@ import { ConcertSchema, ScheduleSchema, SeatSchema, SeatStatus, type Concert as 
 import type { Concert, Schedule, Seat } from "./concert.js";
 
 export const concertToProto = (c: Concert): ConcertMsg =>
-  create(ConcertSchema, { id: BigInt(c.id), title: c.title, artist: c.artist, venue: c.venue, description: c.description });
+  create(ConcertSchema, {
+    id: BigInt(c.id),
+    title: c.title,
+    artist: c.artist,
+    venue: c.venue,
+    description: c.description,
+    salesOpenAt: c.salesOpenAt ? timestampFromDate(c.salesOpenAt) : undefined,
+    fairnessCommitment: c.fairnessCommitment,
+  });
 
 export const scheduleToProto = (s: Schedule): ScheduleMsg =>
   create(ScheduleSchema, {

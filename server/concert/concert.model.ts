@@ -6,6 +6,9 @@ export class ConcertRow extends Model<InferAttributes<ConcertRow>, InferCreation
   declare artist: string;
   declare venue: string;
   declare description: string;
+  declare salesOpenAt: CreationOptional<Date | null>;
+  declare drawSeed: CreationOptional<string | null>;
+  declare fairnessCommitment: CreationOptional<string | null>;
   declare createdAt: Date;
   declare updatedAt: Date;
 }
@@ -45,6 +48,9 @@ export function defineCatalogueModels(db: Sequelize): CatalogueModels {
       artist: { type: DataTypes.STRING(200), allowNull: false },
       venue: { type: DataTypes.STRING(200), allowNull: false },
       description: { type: DataTypes.TEXT, allowNull: false },
+      salesOpenAt: { type: DataTypes.DATE(3), allowNull: true },
+      drawSeed: { type: DataTypes.CHAR(64), allowNull: true },
+      fairnessCommitment: { type: DataTypes.CHAR(64), allowNull: true },
       createdAt: { type: DataTypes.DATE(3), allowNull: false },
       updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },

@@ -12,9 +12,14 @@ import { CreateConcert } from "./create-concert.js";
 import { UpdateConcert } from "./update-concert.js";
 import { AddSchedule } from "./add-schedule.js";
 import { replicaReads } from "../db/read-routing.js";
+import type { SalesOpenings } from "./sales-openings.js";
 
 /** The catalogue: public concert listing, dates and seats, and the operators' catalogue RPCs. */
-export function createConcertModule(infra: Infra, seats: Pick<SeatsModule, "statuses" | "gate" | "onCatalogueChange">): ModuleParts & { repository: SequelizeConcertRepository } {
+export function createConcertModule(
+  infra: Infra,
+  seats: Pick<SeatsModule, "statuses" | "gate" | "onCatalogueChange">,
+  openings: SalesOpenings,
+): ModuleParts & { repository: SequelizeConcertRepository } {
   const repository = new SequelizeConcertRepository(infra.db);
   // SPEC 7.4: the public catalogue may be read from DATABASE_READ_URLS replicas; writes use `repository`.
   const reads = replicaReads(infra.db, repository, ["list", "get", "listSchedules", "getSchedule", "listSeats"]);
@@ -33,7 +38,7 @@ export function createConcertModule(infra: Infra, seats: Pick<SeatsModule, "stat
   });
   const admin = createCatalogueAdminHandler({
     createConcert: new CreateConcert(repository, changed),
-    updateConcert: new UpdateConcert(repository, changed),
+    updateConcert: new UpdateConcert(repository, changed, openings),
     addSchedule: new AddSchedule(repository, changed),
   });
   return {

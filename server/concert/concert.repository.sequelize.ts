@@ -1,6 +1,6 @@
 import { Op, QueryTypes, type Sequelize } from "sequelize";
 import type { Concert, Schedule, Seat } from "./concert.js";
-import type { ConcertFields, ConcertRepository, NewSchedule } from "./concert.repository.js";
+import type { ConcertDraw, ConcertFields, ConcertRepository, NewSchedule } from "./concert.repository.js";
 import { defineCatalogueModels, type CatalogueModels, type ConcertRow, type SeatRow } from "./concert.model.js";
 
 const toConcert = (r: ConcertRow): Concert => ({
@@ -9,6 +9,8 @@ const toConcert = (r: ConcertRow): Concert => ({
   artist: r.artist,
   venue: r.venue,
   description: r.description,
+  salesOpenAt: r.salesOpenAt ? new Date(r.salesOpenAt) : undefined,
+  fairnessCommitment: r.fairnessCommitment ?? "",
 });
 
 const toSeat = (r: SeatRow): Seat => ({
@@ -66,6 +68,16 @@ export class SequelizeConcertRepository implements ConcertRepository {
     const now = new Date();
     const row = await this.m.Concert.create({ ...fields, createdAt: now, updatedAt: now });
     return toConcert(row);
+  }
+
+  async drawOf(id: number): Promise<ConcertDraw | undefined> {
+    const row = await this.m.Concert.findByPk(id, { attributes: ["id", "salesOpenAt", "drawSeed", "fairnessCommitment"] });
+    if (!row) return undefined;
+    return {
+      salesOpenAt: row.salesOpenAt ? new Date(row.salesOpenAt) : undefined,
+      seed: row.drawSeed ?? undefined,
+      commitment: row.fairnessCommitment ?? undefined,
+    };
   }
 
   async update(id: number, fields: Partial<ConcertFields>): Promise<Concert | undefined> {

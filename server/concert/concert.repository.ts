@@ -5,6 +5,18 @@ export interface ConcertFields {
   artist: string;
   venue: string;
   description: string;
+  /** null clears it. */
+  salesOpenAt?: Date | null;
+  /** Set together with the first salesOpenAt and never changed after (the commitment is public). */
+  drawSeed?: string;
+  fairnessCommitment?: string;
+}
+
+/** A concert's opening and its draw's secret (never shown before the draw). */
+export interface ConcertDraw {
+  salesOpenAt?: Date;
+  seed?: string;
+  commitment?: string;
 }
 
 export interface NewSchedule {
@@ -19,6 +31,7 @@ export interface ConcertRepository {
   list(limit: number, beforeId?: number): Promise<Concert[]>;
   get(id: number): Promise<Concert | undefined>;
   create(fields: ConcertFields): Promise<Concert>;
+  drawOf(id: number): Promise<ConcertDraw | undefined>;
   /** Returns undefined when the concert does not exist. */
   update(id: number, fields: Partial<ConcertFields>): Promise<Concert | undefined>;
   /** Creates the schedule and its seats, numbered 1..N across grades in order, in one transaction. */

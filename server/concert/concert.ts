@@ -5,6 +5,10 @@ export interface Concert {
   artist: string;
   venue: string;
   description: string;
+  /** When sales open (SPEC 7.3); undefined = open now. */
+  salesOpenAt?: Date;
+  /** Lowercase hex SHA-256 of the draw seed, fixed when an opening was first set; "" when never. */
+  fairnessCommitment: string;
 }
 
 export interface Schedule {

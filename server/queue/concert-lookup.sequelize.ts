@@ -40,6 +40,20 @@ export class SequelizeConcertLookup implements ConcertLookup {
     return (await this.one(this.concerts, "SELECT id AS concert_id FROM concerts WHERE id = ?", concertId)) !== undefined;
   }
 
+  /** The opening as MySQL has it (read only when Redis lost its copy; never per fan). */
+  async openingOf(concertId: number): Promise<{ atMs: number; seed: string; commitment: string }> {
+    const rows = await this.db.query<{ sales_open_at: Date | string | null; draw_seed: string | null; fairness_commitment: string | null }>(
+      "SELECT sales_open_at, draw_seed, fairness_commitment FROM concerts WHERE id = ?",
+      { replacements: [concertId], type: QueryTypes.SELECT },
+    );
+    const r = rows[0];
+    return {
+      atMs: r?.sales_open_at ? new Date(r.sales_open_at).getTime() : 0,
+      seed: r?.draw_seed ?? "",
+      commitment: r?.fairness_commitment ?? "",
+    };
+  }
+
   concertOfSchedule(scheduleId: number): Promise<number | undefined> {
     return this.one(this.schedules, "SELECT concert_id FROM schedules WHERE id = ?", scheduleId);
   }

@@ -10,6 +10,9 @@ export interface PollHintOptions {
 /** Nobody needs their place more often than this; it is also the hint near the head of a short line. */
 export const MIN_POLL_MS = 1000;
 
+/** Pre-queue hints point at the opening plus up to this much (the draw runs within a second of it). */
+export const OPENING_SPREAD_MS = 2000;
+
 /**
  * An upper bound of the harmonic number H(n) = 1 + 1/2 + … + 1/n: ln n + γ + 1/(2n) exceeds it for
  * every n ≥ 1 (the next term of the series is negative), and γ is rounded up.
@@ -41,8 +44,16 @@ export class PollHint {
     return Math.min(Math.max(this.floorMs, spread), 0xffff_ffff);
   }
 
-  ms(state: EntryState, position: number, waiting: number, expiresAtMs: number, now = Date.now()): number {
+  /**
+   * BEFORE_OPEN: poll again just after the opening (when the draw has given a place), spread over
+   * OPENING_SPREAD_MS so a pre-queue does not poll all in the same millisecond; SOLD_OUT: 0 like EXPIRED.
+   */
+  ms(state: EntryState, position: number, waiting: number, expiresAtMs: number, now = Date.now(), opensAtMs = 0): number {
     if (state === EntryState.Waiting) return this.waitingMs(position, waiting);
+    if (state === EntryState.BeforeOpen) {
+      const spread = Math.floor(Math.random() * OPENING_SPREAD_MS);
+      return Math.min(Math.max(this.floorMs, opensAtMs - now + spread), 0xffff_ffff);
+    }
     if (state === EntryState.Active) return Math.min(Math.max(this.floorMs, expiresAtMs - now), 0xffff_ffff);
     return 0;
   }

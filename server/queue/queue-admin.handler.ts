@@ -1,6 +1,6 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import type { AdminService } from "../../gen/concert/v1/admin_pb.js";
+import { AdmissionMode, type AdminService } from "../../gen/concert/v1/admin_pb.js";
 import { idOf } from "../shared/ids.js";
 import type { GetQueueStats } from "./get-queue-stats.js";
 import type { ListQueue } from "./list-queue.js";
@@ -27,6 +27,13 @@ export function createQueueAdminHandler(
         maxActive: s.maxActive,
         admittedTotal: BigInt(s.admittedTotal),
         admissionRatePerSecond: s.admissionRatePerSecond,
+        mode: s.auto ? AdmissionMode.AUTO : AdmissionMode.MANUAL,
+        effectiveMaxActive: s.effectiveMaxActive,
+        seatsFree: BigInt(s.inventory.free),
+        seatsHeld: BigInt(s.inventory.held),
+        seatsSold: BigInt(s.inventory.sold),
+        seatsPerAdmittedFan: s.seatsPerAdmittedFan,
+        soldOut: s.soldOut,
       };
     },
     async listQueue(req) {
@@ -36,7 +43,8 @@ export function createQueueAdminHandler(
       };
     },
     async setQueuePolicy(req) {
-      return { maxActive: await d.setQueuePolicy.execute(idOf(req.concertId), req.maxActive) };
+      const auto = req.mode === AdmissionMode.AUTO;
+      return { maxActive: await d.setQueuePolicy.execute(idOf(req.concertId), req.maxActive, auto), mode: auto ? AdmissionMode.AUTO : AdmissionMode.MANUAL };
     },
     async removeFromQueue(req) {
       await d.removeFromQueue.execute(idOf(req.concertId), idOf(req.userId));

@@ -1,5 +1,5 @@
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { TokenActivatedSchema, TokenExpiredSchema, TokenIssuedSchema } from "../../gen/concert/v1/events_pb.js";
+import { DrawCompletedSchema, QueueSoldOutSchema, TokenActivatedSchema, TokenExpiredSchema, TokenIssuedSchema } from "../../gen/concert/v1/events_pb.js";
 import { outboxEvent, type OutboxEvent } from "../outbox/outbox-event.js";
 
 /** Why a token ended (TokenExpired.reason). */
@@ -25,4 +25,16 @@ export const tokenActivated = (concertId: number, userId: number, expiresAtMs: n
 export const tokenExpired = (concertId: number, userId: number, reason: EndReason) =>
   outboxEvent("queue-events", key(concertId, userId), TokenExpiredSchema, {
     concertId: BigInt(concertId), userId: BigInt(userId), reason, occurredAt: timestampFromMs(Date.now()),
+  });
+
+/** Concert-wide transitions are keyed "concertId:draw" / "concertId:sold-out" (one partition per concert's kind). */
+export const drawCompleted = (concertId: number, entrants: number, salesOpenAtMs: number, commitment: string) =>
+  outboxEvent("queue-events", `${concertId}:draw`, DrawCompletedSchema, {
+    concertId: BigInt(concertId), entrants: BigInt(entrants), salesOpenAt: timestampFromMs(salesOpenAtMs),
+    fairnessCommitment: commitment, occurredAt: timestampFromMs(Date.now()),
+  });
+
+export const queueSoldOut = (concertId: number, waiting: number) =>
+  outboxEvent("queue-events", `${concertId}:sold-out`, QueueSoldOutSchema, {
+    concertId: BigInt(concertId), waiting: BigInt(waiting), occurredAt: timestampFromMs(Date.now()),
   });

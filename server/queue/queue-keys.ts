@@ -28,6 +28,21 @@ export interface ConcertQueueKeys {
   admissions: string;
   /** STRING counter bumped on every change that can move a fan's position or state (watchers poll it). */
   version: string;
+  /**
+   * HASH, the opening (SPEC 7.3): `at` (ms, 0 = open now), `seed`, `commitment` (restored from MySQL
+   * when missing), and once the draw ran `drawn` = 1, `first` (entry id of draw position 1), `count`, `drawnAt`.
+   */
+  opening: string;
+  /** ZSET, all scores 0, members "<drawKey hex>:<userId>": lexical order is the drawn order; kept after the draw as its record. */
+  pre: string;
+  /** HASH userId -> "<drawKey hex>:<draw nonce>": a pre-queue entrant's key and nonce (their token's entry is 0). */
+  preFans: string;
+  /** STRING set when every seat of the concert is sold: the line has ended (SOLD_OUT). */
+  soldOut: string;
+  /** STRING "auto" (ADMISSION_MODE_AUTO) or "manual"; restored from MySQL together with max-active. */
+  mode: string;
+  /** STRING admission cap the ticker derives from the inventory (0: no free seat; AUTO: free ÷ seats per fan); absent = none. */
+  slots: string;
 }
 
 export function concertQueueKeys(concertId: number): ConcertQueueKeys {
@@ -43,6 +58,12 @@ export function concertQueueKeys(concertId: number): ConcertQueueKeys {
     admittedTotal: `${p}admitted-total`,
     admissions: `${p}admissions`,
     version: `${p}version`,
+    opening: `${p}opening`,
+    pre: `${p}pre`,
+    preFans: `${p}pre-fans`,
+    soldOut: `${p}sold-out`,
+    slots: `${p}slots`,
+    mode: `${p}mode`,
   };
 }
 

@@ -1,7 +1,7 @@
 /** An operator's queue policy for a concert (AdminService.SetQueuePolicy). */
 export interface QueuePolicy {
   maxActive: number;
-  /** Admission mode; "fifo" is the only one today (room for SPEC 7.3). */
+  /** "manual" or "auto" (SPEC 7.3); rows written before read "fifo", which is manual. */
   mode: string;
   paused: boolean;
 }
@@ -15,3 +15,5 @@ export interface QueuePolicyRepository {
 
 /** The max_active admission should use: a paused sale admits nobody whatever its max_active. */
 export const effectiveMaxActive = (p: QueuePolicy) => (p.paused ? 0 : p.maxActive);
+
+export const isAutoMode = (p: QueuePolicy) => p.mode === "auto";

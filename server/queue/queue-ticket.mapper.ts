@@ -8,6 +8,8 @@ const stateOf: Record<Ticket["state"], QueueState> = {
   [EntryState.Waiting]: QueueState.WAITING,
   [EntryState.Active]: QueueState.ACTIVE,
   [EntryState.Expired]: QueueState.EXPIRED,
+  [EntryState.BeforeOpen]: QueueState.BEFORE_OPEN,
+  [EntryState.SoldOut]: QueueState.SOLD_OUT,
 };
 
 export function ticketToProto(t: Ticket): QueueTicket {
@@ -16,8 +18,9 @@ export function ticketToProto(t: Ticket): QueueTicket {
     concertId: BigInt(t.concertId),
     state: stateOf[t.state],
     position: BigInt(t.position),
-    estimatedWaitSeconds: BigInt(t.estimatedWaitSeconds),
+    estimatedWaitSeconds: t.estimatedWaitSeconds === undefined ? undefined : BigInt(t.estimatedWaitSeconds),
     expiresAt: t.expiresAtMs > 0 ? timestampFromMs(t.expiresAtMs) : undefined,
     nextPollAfterMs: t.nextPollAfterMs,
+    drawNonce: t.drawNonce,
   });
 }

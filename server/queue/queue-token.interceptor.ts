@@ -6,7 +6,7 @@ import type { ConcertLookup } from "./concert-lookup.js";
 import { EntryState } from "./entry-state.js";
 import {
   queueTokenExpired, queueTokenMissing, queueTokenOfAnotherConcert, queueTokenOfAnotherUser,
-  queueTokenTampered, queueTokenUnknown, queueTokenWaiting,
+  queueTokenTampered, queueTokenUnknown, queueTokenWaiting, queueTokenBeforeOpen, queueTokenSoldOut,
 } from "./queue.errors.js";
 import type { QueueTokenSigner } from "./queue-token.js";
 import type { QueueStore } from "./queue.store.js";
@@ -74,6 +74,8 @@ export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: Que
         if (!isReplay) throw queueTokenExpired();
       }
       if (status.state === EntryState.Waiting) throw queueTokenWaiting(status.position);
+      if (status.state === EntryState.BeforeOpen) throw queueTokenBeforeOpen();
+      if (status.state === EntryState.SoldOut) throw queueTokenSoldOut();
     }
     req.contextValues.set(kQueueToken, { token, ...claims });
     return next(req);

@@ -10,6 +10,8 @@ export interface QueueTokenClaims {
 
 const VERSION = "q1";
 const isId = (s: string | undefined) => s !== undefined && /^[1-9][0-9]{0,15}$/.test(s);
+/** Entry 0: a pre-queue entry (the entry the draw gives it is found through the user, see enter.lua). */
+const isEntry = (s: string | undefined) => s === "0" || isId(s);
 
 /**
  * Queue tokens: `q1.<concertId>.<userId>.<entryId>.<HMAC-SHA256>` (base64url). Verified with the
@@ -35,7 +37,7 @@ export class QueueTokenSigner {
   verify(token: string): QueueTokenClaims | undefined {
     if (token.length > 200) return undefined;
     const parts = token.split(".");
-    if (parts.length !== 5 || parts[0] !== VERSION || !isId(parts[1]) || !isId(parts[2]) || !isId(parts[3])) return undefined;
+    if (parts.length !== 5 || parts[0] !== VERSION || !isId(parts[1]) || !isId(parts[2]) || !isEntry(parts[3])) return undefined;
     const given = Buffer.from(parts[4], "base64url");
     // Node's decoder skips stray characters; only the canonical spelling of the MAC is accepted.
     if (given.toString("base64url") !== parts[4]) return undefined;

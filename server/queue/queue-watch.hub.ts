@@ -156,7 +156,7 @@ export class QueueWatchHub {
     const l = w.last;
     if (!this.groups.get(w.claims.concertId)?.all.has(w)) return;
     if (l !== undefined) {
-      const state = s.state === EntryState.Waiting || s.state === EntryState.Active ? s.state : EntryState.Expired;
+      const state = s.state === EntryState.Unknown ? EntryState.Expired : s.state;
       const position = state === EntryState.Waiting ? s.position : 0;
       const expiresAtMs = state === EntryState.Active ? s.expiresAtMs : 0;
       if (state === l.state && position === l.position && expiresAtMs === l.expiresAtMs

@@ -20,3 +20,13 @@ export const queueTokenWaiting = (position: number) =>
     `you are still waiting (position ${position}): follow WatchQueueStatus and retry once the ticket is ACTIVE`);
 export const notInQueue = (concertId: number, userId: number) =>
   new DomainError("QUEUE_ENTRY_NOT_FOUND", `user ${userId} is neither waiting nor active for concert ${concertId}; see ListQueue`);
+export const queueTokenBeforeOpen = () =>
+  new DomainError("QUEUE_TOKEN_NOT_ACTIVE",
+    "sales have not opened yet: you are in the pre-queue; follow WatchQueueStatus, your place is drawn at the opening");
+export const queueTokenSoldOut = () =>
+  new DomainError("QUEUE_TOKEN_NOT_ACTIVE", "every seat of this concert is sold: the line has ended");
+export const openingPassed = (concertId: number) =>
+  new DomainError("SALES_ALREADY_OPEN",
+    `the sales of concert ${concertId} have opened (its draw ran or is due): the opening can no longer move`);
+export const noDraw = (concertId: number) =>
+  new DomainError("NO_DRAW", `concert ${concertId} has no scheduled opening, so there is no draw: its line is first come, first served`);

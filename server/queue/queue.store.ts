@@ -12,6 +12,8 @@ export interface EnterResult {
   endedByTtl: boolean;
   /** Fans (the caller perhaps among them) this step admitted into free slots. */
   admitted: Admission[];
+  /** Admission steps this call had to run first (the opening's draw was due): their events are the caller's to send. */
+  steps: AdmitResult[];
 }
 
 export interface Admission {
@@ -26,6 +28,8 @@ export interface AdmitResult {
   admitted: Admission[];
   waiting: number;
   active: number;
+  /** Set when this step ran the opening draw (exactly one step per concert does). */
+  draw?: { entrants: number; salesOpenAtMs: number; commitment: string };
 }
 
 export interface EntryStatus {
@@ -38,6 +42,10 @@ export interface EntryStatus {
   maxActive: number;
   /** How many are waiting in this concert's line (sizes the poll hint). */
   waiting: number;
+  /** A pre-queue entrant's draw nonce (their token's entry is 0); "" otherwise. */
+  drawNonce?: string;
+  /** BEFORE_OPEN: when the opening is (the poll hint points at it). */
+  opensAtMs?: number;
 }
 
 export interface QueueStats {
@@ -46,7 +54,22 @@ export interface QueueStats {
   maxActive: number;
   admittedTotal: number;
   admissionsInWindow: number;
+  soldOut: boolean;
+  /** The inventory's admission cap in force, or undefined when none. */
+  slots?: number;
 }
+
+/** The public record of a concert's draw (GetDraw); seed and keys only once it ran. */
+export interface DrawRecord {
+  salesOpenAtMs: number;
+  commitment: string;
+  drawnAtMs?: number;
+  seed: string;
+  drawKeys: string[];
+}
+
+/** What an operator's new opening did: the secret in force, or refused because the opening has passed. */
+export type OpeningChange = { ok: true; seed: string; commitment: string } | { ok: false };
 
 export interface WaitingEntry {
   userId: number;
@@ -55,7 +78,7 @@ export interface WaitingEntry {
 }
 
 /** What a leave did: the state the entry was in, or undefined when there was no such entry. */
-export type LeaveResult = EntryState.Waiting | EntryState.Active | EntryState.Expired | undefined;
+export type LeaveResult = EntryState.Waiting | EntryState.Active | EntryState.Expired | EntryState.BeforeOpen | undefined;
 
 /** Port: the waiting room's shared state (Redis). Every multi-key change is one atomic step. */
 export interface QueueStore {
@@ -75,7 +98,22 @@ export interface QueueStore {
   watchBatch(concertId: number, items: Array<{ userId: number; entryId: number }>): Promise<{ version: string; statuses: EntryStatus[] }>;
   stats(concertId: number): Promise<QueueStats>;
   listWaiting(concertId: number, offset: number, limit: number): Promise<WaitingEntry[]>;
-  setMaxActive(concertId: number, maxActive: number): Promise<void>;
+  /** auto: ADMISSION_MODE_AUTO (the ticker sizes the slots from the inventory, at most maxActive). */
+  setMaxActive(concertId: number, maxActive: number, auto?: boolean): Promise<void>;
+  isAuto(concertId: number): Promise<boolean>;
+  /** Moves the opening (null: open now) unless it has passed; the first secret given is kept. */
+  setOpening(concertId: number, atMs: number | null, seed: string, commitment: string): Promise<OpeningChange>;
+  draw(concertId: number): Promise<DrawRecord | undefined>;
+  /** Ends the line: every waiter turns SOLD_OUT. Returns how many were waiting, or undefined if it had already ended. */
+  markSoldOut(concertId: number): Promise<number | undefined>;
+  /** Lifts the sold-out flag (seats are free again); true when there was one. */
+  reopen(concertId: number): Promise<boolean>;
+  /**
+   * The inventory's admission cap (undefined: none), kept until the next admission tick replaces it: a
+   * concert nobody queues for keeps its last cap, so the first fan after a quiet spell is not admitted
+   * to seats that are all held (the ticker visits the line within a tick of their entry).
+   */
+  setSlots(concertId: number, slots: number | undefined): Promise<void>;
   /** Change counters of the concerts' lines, in one round trip. */
   versions(concertIds: number[]): Promise<string[]>;
   /** Concerts with fans waiting or active (what the ticker visits). */

@@ -7,6 +7,7 @@ export type Access = "public" | "user" | "admin";
 const table: Record<string, Access> = {
   "concert.v1.ConcertService/ListConcerts": "public",
   "concert.v1.ConcertService/GetConcert": "public",
+  "concert.v1.ConcertService/GetDraw": "public",
   "grpc.health.v1.Health/Check": "public",
   "grpc.health.v1.Health/Watch": "public",
   "grpc.reflection.v1.ServerReflection/ServerReflectionInfo": "public",

@@ -21,4 +21,6 @@ export const connectCodeOf: Record<DomainErrorCode, Code> = {
   RESERVATION_NOT_HELD: Code.FailedPrecondition,
   INSUFFICIENT_BALANCE: Code.FailedPrecondition,
   RATE_LIMITED: Code.ResourceExhausted,
+  SALES_ALREADY_OPEN: Code.FailedPrecondition,
+  NO_DRAW: Code.FailedPrecondition,
 };

@@ -20,7 +20,9 @@ export type DomainErrorCode =
   | "HOLD_EXPIRED"
   | "RESERVATION_NOT_HELD"
   | "INSUFFICIENT_BALANCE"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  | "SALES_ALREADY_OPEN"
+  | "NO_DRAW";
 
 /** An expected failure with a message meant for the caller: it says what to do next. */
 export class DomainError extends Error {

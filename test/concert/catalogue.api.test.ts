@@ -89,7 +89,7 @@ describe("ListSchedules, ListSeats and the concert info cache (real server)", ()
     const cache = new RedisConcertInfoCache(srv.app.infra.redis);
     const { version } = await cache.get(concertId); // a reader notes the version, then reads the old row...
     await admin.updateConcert({ concertId: BigInt(concertId), title: "New" }); // ...an update lands...
-    await cache.put({ id: concertId, title: "Old", artist: "a", venue: "v", description: "" }, version); // ...the late fill is dropped
+    await cache.put({ id: concertId, title: "Old", artist: "a", venue: "v", description: "", fairnessCommitment: "" }, version); // ...the late fill is dropped
     expect((await cache.get(concertId)).concert).toBeUndefined();
   });
 });

@@ -37,7 +37,7 @@ describe("admission after LeaveQueue", () => {
     const { concertId } = await newConcert(server.url);
     await setMaxActive(server.url, concertId, 0);
     const paused = await issue(server.url, concertId, 20);
-    expect(paused.estimatedWaitSeconds).toBe(0n); // nobody is admitted while paused: no honest estimate
+    expect(paused.estimatedWaitSeconds).toBeUndefined(); // nobody is admitted while paused: no honest estimate (SPEC 7.3: unset)
     // Observe three admissions, then pause again and queue three more fans.
     await setMaxActive(server.url, concertId, 3);
     for (const u of [21, 22]) await admit(server.url, concertId, u);
@@ -50,7 +50,10 @@ describe("admission after LeaveQueue", () => {
     const stats = await (await adminClient(server.url)).getQueueStats({ concertId: BigInt(concertId) });
     expect(stats.admissionRatePerSecond).toBeCloseTo(3 / 60, 5);
     expect(third.position).toBe(3n);
-    expect(third.estimatedWaitSeconds).toBe(60n);
+    expect(third.estimatedWaitSeconds).toBeUndefined(); // paused again: unknown, not a number from the old rate
+    // Resumed with every slot taken: the 3rd in line waits 3 / 0.05 = 60 s.
+    await setMaxActive(server.url, concertId, 3);
+    expect((await statusOf(server.url, 25, third.token)).estimatedWaitSeconds).toBe(60n);
   });
 });
 

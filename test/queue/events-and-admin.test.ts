@@ -4,6 +4,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { AdminService } from "../../gen/concert/v1/admin_pb.js";
 import { Metrics } from "../../server/ops/metrics.js";
 import { createQueueModule } from "../../server/queue/queue.module.js";
+import { createSeatsModule } from "../../server/seats/seats.module.js";
 import { bearer } from "../support/auth.js";
 import { clientFor } from "../support/clients.js";
 import { uniqueId } from "../support/env.js";
@@ -88,7 +89,8 @@ describe("ActiveSessions.end after a successful Pay", () => {
     const payer = await admit(server.url, concertId, 51);
     const next = await issue(server.url, concertId, 52);
     // The same module the booking module gets, on this server's Redis (own metrics registry).
-    const queue = createQueueModule({ ...server.app.infra, metrics: new Metrics() });
+    const infra = { ...server.app.infra, metrics: new Metrics() };
+    const queue = createQueueModule(infra, {}, { inventory: createSeatsModule(infra).inventory });
     try {
       await queue.sessions.end(concertId, 51, "paid");
     } finally {

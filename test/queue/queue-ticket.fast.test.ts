@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { QueueState } from "../../gen/concert/v1/queue_pb.js";
 import { EntryState } from "../../server/queue/entry-state.js";
-import { estimateWaitSeconds, ticketOf } from "../../server/queue/queue-ticket.js";
+import { estimateWaitSeconds, isFinal, ticketOf } from "../../server/queue/queue-ticket.js";
 import { ticketToProto } from "../../server/queue/queue-ticket.mapper.js";
 import type { EntryStatus } from "../../server/queue/queue.store.js";
 import { PollHint } from "../../server/queue/poll-hint.js";
@@ -26,7 +26,21 @@ describe("queue ticket mapping (fast tier)", () => {
 
   it("before any admission, bounds the wait by active TTL slots; a paused line has no estimate", () => {
     expect(estimateWaitSeconds(status({ position: 150, maxActive: 100 }), 60_000, 1800)).toBe(3600);
-    expect(estimateWaitSeconds(status({ maxActive: 0 }), 60_000, 1800)).toBe(0);
+    // SPEC 7.3: unknown (unset) while paused, even with admissions in the window.
+    expect(estimateWaitSeconds(status({ maxActive: 0 }), 60_000, 1800)).toBeUndefined();
+    expect(estimateWaitSeconds(status({ maxActive: 0, admissionsInWindow: 60 }), 60_000, 1800)).toBeUndefined();
+    expect(ticketToProto(ticketOf("t", 7, status({ maxActive: 0 }), policy)).estimatedWaitSeconds).toBeUndefined();
+  });
+
+  it("BEFORE_OPEN: position 0, estimate 0, the nonce, a hint at the opening; SOLD_OUT is final with no hint", () => {
+    const opensAtMs = Date.now() + 60_000;
+    const pre = ticketToProto(ticketOf("t", 7, status({ state: EntryState.BeforeOpen, position: 0, drawNonce: "ab".repeat(16), opensAtMs }), policy));
+    expect(pre).toMatchObject({ state: QueueState.BEFORE_OPEN, position: 0n, estimatedWaitSeconds: 0n, drawNonce: "ab".repeat(16) });
+    expect(pre.nextPollAfterMs).toBeGreaterThanOrEqual(59_000);
+    const sold = ticketOf("t", 7, status({ state: EntryState.SoldOut }), policy);
+    expect(ticketToProto(sold)).toMatchObject({ state: QueueState.SOLD_OUT, position: 0n, estimatedWaitSeconds: 0n, nextPollAfterMs: 0 });
+    expect(isFinal(sold)).toBe(true);
+    expect(isFinal(ticketOf("t", 7, status({ state: EntryState.BeforeOpen }), policy))).toBe(false);
   });
 
   it("maps WAITING with its place, ACTIVE with its end, anything else as EXPIRED", () => {

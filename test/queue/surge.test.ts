@@ -10,7 +10,7 @@ import { RedisQueueStore } from "../../server/queue/queue.store.redis.js";
 import { bearer } from "../support/auth.js";
 import { clientFor } from "../support/clients.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { issue, leave, newConcert, pool, queueClient, QueueState, setMaxActive, statusOf } from "./queue-helpers.js";
+import { adminClient, issue, leave, newConcert, pool, queueClient, QueueState, setMaxActive, statusOf } from "./queue-helpers.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -28,8 +28,10 @@ const usersRows = async (ids: number[]) => {
 describe("the waiting room touches Redis only (SPEC 7.1)", () => {
   it("IssueToken, GetQueueStatus, WatchQueueStatus and LeaveQueue run no SQL and create no user row; the first hold or charge does", async () => {
     const { concertId, scheduleId } = await newConcert(server.url);
-    // Warm this process's concert cache (the first sight of a concert may read it once).
+    // Warm this process's concert cache (the first sight of a concert may read it once), and its list of the
+    // concert's dates, which admission is paced by (read once per concert and process, then every 30 s).
     await issue(server.url, concertId, 70_000);
+    await (await adminClient(server.url)).getQueueStats({ concertId: BigInt(concertId) });
     const fans = [70_001, 70_002, 70_003];
     const queries = vi.spyOn(server.app.infra.db, "query");
     try {

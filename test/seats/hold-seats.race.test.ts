@@ -4,6 +4,7 @@ import { OpenSeatHoldGate } from "../support/open-seat-gate.js";
 import { SequelizeTransactionRunner } from "../../server/db/transaction-runner.sequelize.js";
 import { SequelizeOutboxWriter } from "../../server/outbox/outbox-writer.js";
 import { createBookingHarness, outcomes, type BookingHarness } from "../support/booking-harness.js";
+import { seatStatusKey } from "../../server/seats/seat-keys.js";
 
 /** Live (HELD or CONFIRMED) reservations per seat, from the database: the ground truth. */
 async function holdersPerSeat(h: BookingHarness, scheduleId: number) {
@@ -98,13 +99,41 @@ describe("HoldSeats under contention (real MySQL + Redis)", () => {
       expect(Number(live[0].n)).toBe(winners.length);
     }
 
-    it("150 users, 1-4 random seats out of 30: no seat twice, no partial hold", async () => {
+    /** The waiting room's inventory signal (the tally beside the status hash) agrees with the database. */
+    async function checkTally(scheduleId: number, against: "database" | "status hash" = "database") {
+      const db = { AVAILABLE: 0, HELD: 0, SOLD: 0 } as Record<string, number>;
+      if (against === "database") {
+        const rows = await h.query<{ status: string; n: number }>("SELECT status, COUNT(*) AS n FROM seats WHERE schedule_id = ? GROUP BY status", [scheduleId]);
+        for (const r of rows) db[r.status] = Number(r.n);
+      } else {
+        for (const v of Object.values(await h.redis.hgetall(seatStatusKey(scheduleId)))) db[v]++;
+      }
+      const [free, held, sold] = (await h.redis.eval(
+        "local c = redis.call('HMGET', KEYS[1], 'AVAILABLE', 'HELD', 'SOLD') return {tonumber(c[1]), tonumber(c[2]), tonumber(c[3])}",
+        1, `${seatStatusKey(scheduleId)}:counts`)) as number[];
+      expect({ AVAILABLE: free, HELD: held, SOLD: sold }).toEqual(db);
+    }
+
+    it("150 users, 1-4 random seats out of 30: no seat twice, no partial hold; the free/held tally stays exact", async () => {
       const { scheduleId } = await h.seedSchedule([{ grade: "R", count: SEATS, price: 5_000 }]);
+      await h.gate.reconcile(scheduleId); // the status hash (and its tally) exists before the race, as after AddSchedule
       const { hold } = h.useCases();
       const rand = rng(42);
       const r = await outcomes(users.slice(0, 150).map((userId) => { const seats = pick(rand); return () => hold.execute({ userId, scheduleId, seatNumbers: seats }); }));
       expect(Object.keys(r.codes).sort()).toEqual(["OK", "SEAT_TAKEN"]);
       await checkAllOrNothing(scheduleId, r.ok);
+      await checkTally(scheduleId);
+      // Half the winners' Redis holds are dropped while 150 new gates race for the seats: the tally matches the hash.
+      const back = r.ok.slice(0, Math.floor(r.ok.length / 2));
+      await Promise.all([
+        ...back.map((w) => h.gate.release(scheduleId, w.seatNumbers, w.userId, "AVAILABLE")),
+        ...users.slice(0, 150).map((u) => h.gate.tryHold(scheduleId, pick(rand), u, 10_000)),
+      ]);
+      await checkTally(scheduleId, "status hash");
+      // A lost status hash is rebuilt from MySQL with its tally.
+      await h.redis.del(seatStatusKey(scheduleId));
+      await h.gate.reconcile(scheduleId);
+      await checkTally(scheduleId, "status hash");
     });
 
     it("the same with Redis flushed between two waves: the database keeps it consistent and Redis is repaired", async () => {

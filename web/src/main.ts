@@ -86,7 +86,11 @@ function renderTicket(t: QueueTicket, live: boolean) {
   const body =
     t.state === QueueState.WAITING
       ? h("div", {}, h("div", { class: "muted" }, "Your place in line"), h("div", { class: "position", "data-testid": "position" }, String(t.position)),
-          h("div", { class: "muted" }, t.estimatedWaitSeconds > 0n ? `about ${t.estimatedWaitSeconds}s to go` : "waiting for admission to open"))
+          h("div", { class: "muted" }, t.estimatedWaitSeconds !== undefined && t.estimatedWaitSeconds > 0n ? `about ${t.estimatedWaitSeconds}s to go` : "waiting for admission to open"))
+      : t.state === QueueState.BEFORE_OPEN
+        ? h("div", {}, "Sales have not opened yet: your place is drawn at the opening.", h("div", { class: "muted" }, `Your draw nonce (keep it to check the draw): ${t.drawNonce}`))
+      : t.state === QueueState.SOLD_OUT
+        ? h("div", {}, "Sold out: every seat has been sold.")
       : t.state === QueueState.ACTIVE
         ? h("div", {}, h("div", {}, "You are in! Pick your seats"), t.expiresAt && h("div", { class: "muted" }, `until ${timestampDate(t.expiresAt).toLocaleTimeString()}`))
         : h("div", {}, "Your place ended; join the line again.");
@@ -105,13 +109,13 @@ async function joinLine(c: Concert) {
   try {
     const { ticket } = await api.queue.issueToken({ concertId: c.id });
     creds.queueToken = ticket!.token;
-    renderTicket(ticket!, ticket!.state === QueueState.WAITING);
+    renderTicket(ticket!, ticket!.state === QueueState.WAITING || ticket!.state === QueueState.BEFORE_OPEN);
     let last = ticket!;
     // The server pushes the ticket on every change and ends the stream once ACTIVE or EXPIRED.
-    if (last.state === QueueState.WAITING) {
+    if (last.state === QueueState.WAITING || last.state === QueueState.BEFORE_OPEN) {
       for await (const { ticket: t } of api.queue.watchQueueStatus({})) {
         last = t!;
-        renderTicket(last, last.state === QueueState.WAITING);
+        renderTicket(last, last.state === QueueState.WAITING || last.state === QueueState.BEFORE_OPEN);
       }
     }
     if (last.state === QueueState.ACTIVE) await showDates();

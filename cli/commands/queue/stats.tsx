@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { GetQueueStatsResponseSchema, type GetQueueStatsResponse } from "../../../gen/concert/v1/admin_pb.js";
+import { AdmissionMode, GetQueueStatsResponseSchema, type GetQueueStatsResponse } from "../../../gen/concert/v1/admin_pb.js";
 import type { QueueSnapshot, QueueStatsView } from "../../components/queue-dashboard.js";
 import { renderResult } from "../../components/render-result.js";
 import type { AdminApi } from "../../services/admin-api.js";
@@ -21,15 +21,26 @@ const view = (r: GetQueueStatsResponse): QueueStatsView => ({
   ratePerSecond: r.admissionRatePerSecond,
 });
 
+const modeOf = (r: GetQueueStatsResponse) => (r.mode === AdmissionMode.AUTO ? "auto" : "manual");
+
+/** Why fewer slots than max_active are in force, if they are. */
+const slotsNote = (r: GetQueueStatsResponse) =>
+  r.maxActive === 0 ? " (admission paused)"
+    : r.soldOut ? " (sold out: the line has ended)"
+      : r.effectiveMaxActive < r.maxActive ? (r.seatsFree === 0n ? " (no free seat: nobody new is admitted)" : ` (auto: ${r.effectiveMaxActive} slots for the free seats)`) : "";
+
 const pairs = (r: GetQueueStatsResponse): Pairs => [
   ["waiting", num(r.waiting)],
-  ["active", `${num(r.active)} / ${num(r.maxActive)}${r.maxActive === 0 ? " (admission paused)" : ""}`],
+  ["active", `${num(r.active)} / ${num(r.effectiveMaxActive)}${r.effectiveMaxActive !== r.maxActive ? ` of max ${num(r.maxActive)}` : ""}${slotsNote(r)}`],
+  ["mode", modeOf(r)],
+  ["seats", `${num(r.seatsFree)} free, ${num(r.seatsHeld)} held, ${num(r.seatsSold)} sold`],
+  ["seats per fan", r.seatsPerAdmittedFan > 0 ? r.seatsPerAdmittedFan.toFixed(2) : "— (no sale yet)"],
   ["admitted", num(r.admittedTotal)],
   ["rate", `${r.admissionRatePerSecond.toFixed(2)}/s`],
 ];
 
 const statsLine = (r: GetQueueStatsResponse, at: Date) =>
-  `${at.toISOString()}  waiting=${r.waiting}  active=${r.active}/${r.maxActive}  admitted=${r.admittedTotal}  rate=${r.admissionRatePerSecond.toFixed(2)}/s`;
+  `${at.toISOString()}  waiting=${r.waiting}  active=${r.active}/${r.effectiveMaxActive}  max=${r.maxActive}  mode=${modeOf(r)}  free=${r.seatsFree}  held=${r.seatsHeld}  sold=${r.seatsSold}${r.soldOut ? "  SOLD_OUT" : ""}  admitted=${r.admittedTotal}  rate=${r.admissionRatePerSecond.toFixed(2)}/s`;
 
 /** --watch for pipes and --json: one line per refresh until Ctrl-C; after the first answer, failures are reported and retried. */
 async function watchLines(api: AdminApi, concertId: bigint, ms: number, json: boolean): Promise<void> {

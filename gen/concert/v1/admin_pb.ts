@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file concert/v1/admin.proto.
  */
 export const file_concert_v1_admin: GenFile = /*@__PURE__*/
-  fileDesc("ChZjb25jZXJ0L3YxL2FkbWluLnByb3RvEgpjb25jZXJ0LnYxIocBChRDcmVhdGVDb25jZXJ0UmVxdWVzdBIZCgV0aXRsZRgBIAEoCUIKukgHcgUQARjIARIaCgZhcnRpc3QYAiABKAlCCrpIB3IFEAEYyAESGQoFdmVudWUYAyABKAlCCrpIB3IFEAEYyAESHQoLZGVzY3JpcHRpb24YBCABKAlCCLpIBXIDGIgnIj0KFUNyZWF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0IucBChRVcGRhdGVDb25jZXJ0UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh4KBXRpdGxlGAIgASgJQgq6SAdyBRABGMgBSACIAQESHwoGYXJ0aXN0GAMgASgJQgq6SAdyBRABGMgBSAGIAQESHgoFdmVudWUYBCABKAlCCrpIB3IFEAEYyAFIAogBARIiCgtkZXNjcmlwdGlvbhgFIAEoCUIIukgFcgMYiCdIA4gBAUIICgZfdGl0bGVCCQoHX2FydGlzdEIICgZfdmVudWVCDgoMX2Rlc2NyaXB0aW9uIj0KFVVwZGF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0Il4KCkdyYWRlU2VhdHMSGAoFZ3JhZGUYASABKAlCCbpIBnIEEAEYFBIZCgVjb3VudBgCIAEoBUIKukgHGgUYkE4oARIbCgVwcmljZRgDIAEoA0IMukgJIgcYgK3iBCgAIuYBChJBZGRTY2hlZHVsZVJlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgABJICgRkYXRlGAIgASgJQjq6SDdyNTIzXlswLTldezR9LSgwWzEtOV18MVswLTJdKS0oMFsxLTldfFsxMl1bMC05XXwzWzAxXSkkEjUKCXN0YXJ0c19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBrpIA8gBARIyCgZncmFkZXMYBCADKAsyFi5jb25jZXJ0LnYxLkdyYWRlU2VhdHNCCrpIB5IBBAgBEBQiPQoTQWRkU2NoZWR1bGVSZXNwb25zZRImCghzY2hlZHVsZRgBIAEoCzIULmNvbmNlcnQudjEuU2NoZWR1bGUiMwoUR2V0UXVldWVTdGF0c1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACKHAQoVR2V0UXVldWVTdGF0c1Jlc3BvbnNlEg8KB3dhaXRpbmcYASABKAMSDgoGYWN0aXZlGAIgASgDEhIKCm1heF9hY3RpdmUYAyABKAUSFgoOYWRtaXR0ZWRfdG90YWwYBCABKAMSIQoZYWRtaXNzaW9uX3JhdGVfcGVyX3NlY29uZBgFIAEoASJjChBMaXN0UXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASFwoGb2Zmc2V0GAIgASgFQge6SAQaAigAEhkKBWxpbWl0GAMgASgFQgq6SAcaBRjoBygAIl8KClF1ZXVlRW50cnkSDwoHdXNlcl9pZBgBIAEoAxIQCghwb3NpdGlvbhgCIAEoAxIuCgplbnRlcmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI8ChFMaXN0UXVldWVSZXNwb25zZRInCgdlbnRyaWVzGAEgAygLMhYuY29uY2VydC52MS5RdWV1ZUVudHJ5IlUKFVNldFF1ZXVlUG9saWN5UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh8KCm1heF9hY3RpdmUYAiABKAVCC7pICBoGGKCNBigAIiwKFlNldFF1ZXVlUG9saWN5UmVzcG9uc2USEgoKbWF4X2FjdGl2ZRgBIAEoBSJPChZSZW1vdmVGcm9tUXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASGAoHdXNlcl9pZBgCIAEoA0IHukgEIgIgACIZChdSZW1vdmVGcm9tUXVldWVSZXNwb25zZSIzChRHZXRTYWxlc1N0YXRzUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAIlEKDVNjaGVkdWxlU2FsZXMSEwoLc2NoZWR1bGVfaWQYASABKAMSDAoEaGVsZBgCIAEoAxIMCgRzb2xkGAMgASgDEg8KB3JldmVudWUYBCABKAMicgoVR2V0U2FsZXNTdGF0c1Jlc3BvbnNlEiwKCXNjaGVkdWxlcxgBIAMoCzIZLmNvbmNlcnQudjEuU2NoZWR1bGVTYWxlcxIMCgRoZWxkGAIgASgDEgwKBHNvbGQYAyABKAMSDwoHcmV2ZW51ZRgEIAEoAyJFChVSZWNvbmNpbGVTZWF0c1JlcXVlc3QSHAoLc2NoZWR1bGVfaWQYASABKANCB7pIBCICIAASDgoGcmVwYWlyGAIgASgIIoUBCglTZWF0RHJpZnQSEwoLc2VhdF9udW1iZXIYASABKAUSJwoEa2luZBgCIAEoDjIZLmNvbmNlcnQudjEuU2VhdERyaWZ0S2luZBIUCgxteXNxbF9zdGF0dXMYAyABKAkSFAoMcmVkaXNfc3RhdHVzGAQgASgJEg4KBmRldGFpbBgFIAEoCSJ7ChZSZWNvbmNpbGVTZWF0c1Jlc3BvbnNlEiUKBmRyaWZ0cxgBIAMoCzIVLmNvbmNlcnQudjEuU2VhdERyaWZ0EhAKCHJlcGFpcmVkGAIgASgIEigKCXJlbWFpbmluZxgDIAMoCzIVLmNvbmNlcnQudjEuU2VhdERyaWZ0KsQBCg1TZWF0RHJpZnRLaW5kEh8KG1NFQVRfRFJJRlRfS0lORF9VTlNQRUNJRklFRBAAEiMKH1NFQVRfRFJJRlRfS0lORF9TVEFUVVNfTUlTTUFUQ0gQARIkCiBTRUFUX0RSSUZUX0tJTkRfSE9MRF9LRVlfTUlTU0lORxACEiIKHlNFQVRfRFJJRlRfS0lORF9IT0xEX0tFWV9TVEFMRRADEiMKH1NFQVRfRFJJRlRfS0lORF9IT0xERVJfTUlTTUFUQ0gQBDKdBgoMQWRtaW5TZXJ2aWNlElQKDUNyZWF0ZUNvbmNlcnQSIC5jb25jZXJ0LnYxLkNyZWF0ZUNvbmNlcnRSZXF1ZXN0GiEuY29uY2VydC52MS5DcmVhdGVDb25jZXJ0UmVzcG9uc2USVAoNVXBkYXRlQ29uY2VydBIgLmNvbmNlcnQudjEuVXBkYXRlQ29uY2VydFJlcXVlc3QaIS5jb25jZXJ0LnYxLlVwZGF0ZUNvbmNlcnRSZXNwb25zZRJOCgtBZGRTY2hlZHVsZRIeLmNvbmNlcnQudjEuQWRkU2NoZWR1bGVSZXF1ZXN0Gh8uY29uY2VydC52MS5BZGRTY2hlZHVsZVJlc3BvbnNlElkKDUdldFF1ZXVlU3RhdHMSIC5jb25jZXJ0LnYxLkdldFF1ZXVlU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRRdWV1ZVN0YXRzUmVzcG9uc2UiA5ACARJNCglMaXN0UXVldWUSHC5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlcXVlc3QaHS5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlc3BvbnNlIgOQAgESVwoOU2V0UXVldWVQb2xpY3kSIS5jb25jZXJ0LnYxLlNldFF1ZXVlUG9saWN5UmVxdWVzdBoiLmNvbmNlcnQudjEuU2V0UXVldWVQb2xpY3lSZXNwb25zZRJaCg9SZW1vdmVGcm9tUXVldWUSIi5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlcXVlc3QaIy5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlc3BvbnNlElkKDUdldFNhbGVzU3RhdHMSIC5jb25jZXJ0LnYxLkdldFNhbGVzU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRTYWxlc1N0YXRzUmVzcG9uc2UiA5ACARJXCg5SZWNvbmNpbGVTZWF0cxIhLmNvbmNlcnQudjEuUmVjb25jaWxlU2VhdHNSZXF1ZXN0GiIuY29uY2VydC52MS5SZWNvbmNpbGVTZWF0c1Jlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_concert_v1_concert, file_google_protobuf_timestamp]);
+  fileDesc("ChZjb25jZXJ0L3YxL2FkbWluLnByb3RvEgpjb25jZXJ0LnYxIroBChRDcmVhdGVDb25jZXJ0UmVxdWVzdBIZCgV0aXRsZRgBIAEoCUIKukgHcgUQARjIARIaCgZhcnRpc3QYAiABKAlCCrpIB3IFEAEYyAESGQoFdmVudWUYAyABKAlCCrpIB3IFEAEYyAESHQoLZGVzY3JpcHRpb24YBCABKAlCCLpIBXIDGIgnEjEKDXNhbGVzX29wZW5fYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIj0KFUNyZWF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0IsUDChRVcGRhdGVDb25jZXJ0UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh4KBXRpdGxlGAIgASgJQgq6SAdyBRABGMgBSACIAQESHwoGYXJ0aXN0GAMgASgJQgq6SAdyBRABGMgBSAGIAQESHgoFdmVudWUYBCABKAlCCrpIB3IFEAEYyAFIAogBARIiCgtkZXNjcmlwdGlvbhgFIAEoCUIIukgFcgMYiCdIA4gBARIxCg1zYWxlc19vcGVuX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNjbGVhcl9zYWxlc19vcGVuX2F0GAcgASgIOosBukiHARqEAQoWc2FsZXNfb3Blbl9hdF9vcl9jbGVhchIyc2V0IHNhbGVzX29wZW5fYXQgb3IgY2xlYXJfc2FsZXNfb3Blbl9hdCwgbm90IGJvdGgaNiEoaGFzKHRoaXMuc2FsZXNfb3Blbl9hdCkgJiYgdGhpcy5jbGVhcl9zYWxlc19vcGVuX2F0KUIICgZfdGl0bGVCCQoHX2FydGlzdEIICgZfdmVudWVCDgoMX2Rlc2NyaXB0aW9uIj0KFVVwZGF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0Il4KCkdyYWRlU2VhdHMSGAoFZ3JhZGUYASABKAlCCbpIBnIEEAEYFBIZCgVjb3VudBgCIAEoBUIKukgHGgUYkE4oARIbCgVwcmljZRgDIAEoA0IMukgJIgcYgK3iBCgAIuYBChJBZGRTY2hlZHVsZVJlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgABJICgRkYXRlGAIgASgJQjq6SDdyNTIzXlswLTldezR9LSgwWzEtOV18MVswLTJdKS0oMFsxLTldfFsxMl1bMC05XXwzWzAxXSkkEjUKCXN0YXJ0c19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBrpIA8gBARIyCgZncmFkZXMYBCADKAsyFi5jb25jZXJ0LnYxLkdyYWRlU2VhdHNCCrpIB5IBBAgBEBQiPQoTQWRkU2NoZWR1bGVSZXNwb25zZRImCghzY2hlZHVsZRgBIAEoCzIULmNvbmNlcnQudjEuU2NoZWR1bGUiMwoUR2V0UXVldWVTdGF0c1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACK8AgoVR2V0UXVldWVTdGF0c1Jlc3BvbnNlEg8KB3dhaXRpbmcYASABKAMSDgoGYWN0aXZlGAIgASgDEhIKCm1heF9hY3RpdmUYAyABKAUSFgoOYWRtaXR0ZWRfdG90YWwYBCABKAMSIQoZYWRtaXNzaW9uX3JhdGVfcGVyX3NlY29uZBgFIAEoARInCgRtb2RlGAYgASgOMhkuY29uY2VydC52MS5BZG1pc3Npb25Nb2RlEhwKFGVmZmVjdGl2ZV9tYXhfYWN0aXZlGAcgASgFEhIKCnNlYXRzX2ZyZWUYCCABKAMSEgoKc2VhdHNfaGVsZBgJIAEoAxISCgpzZWF0c19zb2xkGAogASgDEh4KFnNlYXRzX3Blcl9hZG1pdHRlZF9mYW4YCyABKAESEAoIc29sZF9vdXQYDCABKAgiYwoQTGlzdFF1ZXVlUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEhcKBm9mZnNldBgCIAEoBUIHukgEGgIoABIZCgVsaW1pdBgDIAEoBUIKukgHGgUY6AcoACJfCgpRdWV1ZUVudHJ5Eg8KB3VzZXJfaWQYASABKAMSEAoIcG9zaXRpb24YAiABKAMSLgoKZW50ZXJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiPAoRTGlzdFF1ZXVlUmVzcG9uc2USJwoHZW50cmllcxgBIAMoCzIWLmNvbmNlcnQudjEuUXVldWVFbnRyeSKIAQoVU2V0UXVldWVQb2xpY3lSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASHwoKbWF4X2FjdGl2ZRgCIAEoBUILukgIGgYYoI0GKAASMQoEbW9kZRgDIAEoDjIZLmNvbmNlcnQudjEuQWRtaXNzaW9uTW9kZUIIukgFggECEAEiVQoWU2V0UXVldWVQb2xpY3lSZXNwb25zZRISCgptYXhfYWN0aXZlGAEgASgFEicKBG1vZGUYAiABKA4yGS5jb25jZXJ0LnYxLkFkbWlzc2lvbk1vZGUiTwoWUmVtb3ZlRnJvbVF1ZXVlUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEhgKB3VzZXJfaWQYAiABKANCB7pIBCICIAAiGQoXUmVtb3ZlRnJvbVF1ZXVlUmVzcG9uc2UiMwoUR2V0U2FsZXNTdGF0c1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACJRCg1TY2hlZHVsZVNhbGVzEhMKC3NjaGVkdWxlX2lkGAEgASgDEgwKBGhlbGQYAiABKAMSDAoEc29sZBgDIAEoAxIPCgdyZXZlbnVlGAQgASgDInIKFUdldFNhbGVzU3RhdHNSZXNwb25zZRIsCglzY2hlZHVsZXMYASADKAsyGS5jb25jZXJ0LnYxLlNjaGVkdWxlU2FsZXMSDAoEaGVsZBgCIAEoAxIMCgRzb2xkGAMgASgDEg8KB3JldmVudWUYBCABKAMiRQoVUmVjb25jaWxlU2VhdHNSZXF1ZXN0EhwKC3NjaGVkdWxlX2lkGAEgASgDQge6SAQiAiAAEg4KBnJlcGFpchgCIAEoCCKFAQoJU2VhdERyaWZ0EhMKC3NlYXRfbnVtYmVyGAEgASgFEicKBGtpbmQYAiABKA4yGS5jb25jZXJ0LnYxLlNlYXREcmlmdEtpbmQSFAoMbXlzcWxfc3RhdHVzGAMgASgJEhQKDHJlZGlzX3N0YXR1cxgEIAEoCRIOCgZkZXRhaWwYBSABKAkiewoWUmVjb25jaWxlU2VhdHNSZXNwb25zZRIlCgZkcmlmdHMYASADKAsyFS5jb25jZXJ0LnYxLlNlYXREcmlmdBIQCghyZXBhaXJlZBgCIAEoCBIoCglyZW1haW5pbmcYAyADKAsyFS5jb25jZXJ0LnYxLlNlYXREcmlmdCpjCg1BZG1pc3Npb25Nb2RlEh4KGkFETUlTU0lPTl9NT0RFX1VOU1BFQ0lGSUVEEAASGQoVQURNSVNTSU9OX01PREVfTUFOVUFMEAESFwoTQURNSVNTSU9OX01PREVfQVVUTxACKsQBCg1TZWF0RHJpZnRLaW5kEh8KG1NFQVRfRFJJRlRfS0lORF9VTlNQRUNJRklFRBAAEiMKH1NFQVRfRFJJRlRfS0lORF9TVEFUVVNfTUlTTUFUQ0gQARIkCiBTRUFUX0RSSUZUX0tJTkRfSE9MRF9LRVlfTUlTU0lORxACEiIKHlNFQVRfRFJJRlRfS0lORF9IT0xEX0tFWV9TVEFMRRADEiMKH1NFQVRfRFJJRlRfS0lORF9IT0xERVJfTUlTTUFUQ0gQBDKdBgoMQWRtaW5TZXJ2aWNlElQKDUNyZWF0ZUNvbmNlcnQSIC5jb25jZXJ0LnYxLkNyZWF0ZUNvbmNlcnRSZXF1ZXN0GiEuY29uY2VydC52MS5DcmVhdGVDb25jZXJ0UmVzcG9uc2USVAoNVXBkYXRlQ29uY2VydBIgLmNvbmNlcnQudjEuVXBkYXRlQ29uY2VydFJlcXVlc3QaIS5jb25jZXJ0LnYxLlVwZGF0ZUNvbmNlcnRSZXNwb25zZRJOCgtBZGRTY2hlZHVsZRIeLmNvbmNlcnQudjEuQWRkU2NoZWR1bGVSZXF1ZXN0Gh8uY29uY2VydC52MS5BZGRTY2hlZHVsZVJlc3BvbnNlElkKDUdldFF1ZXVlU3RhdHMSIC5jb25jZXJ0LnYxLkdldFF1ZXVlU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRRdWV1ZVN0YXRzUmVzcG9uc2UiA5ACARJNCglMaXN0UXVldWUSHC5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlcXVlc3QaHS5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlc3BvbnNlIgOQAgESVwoOU2V0UXVldWVQb2xpY3kSIS5jb25jZXJ0LnYxLlNldFF1ZXVlUG9saWN5UmVxdWVzdBoiLmNvbmNlcnQudjEuU2V0UXVldWVQb2xpY3lSZXNwb25zZRJaCg9SZW1vdmVGcm9tUXVldWUSIi5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlcXVlc3QaIy5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlc3BvbnNlElkKDUdldFNhbGVzU3RhdHMSIC5jb25jZXJ0LnYxLkdldFNhbGVzU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRTYWxlc1N0YXRzUmVzcG9uc2UiA5ACARJXCg5SZWNvbmNpbGVTZWF0cxIhLmNvbmNlcnQudjEuUmVjb25jaWxlU2VhdHNSZXF1ZXN0GiIuY29uY2VydC52MS5SZWNvbmNpbGVTZWF0c1Jlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_concert_v1_concert, file_google_protobuf_timestamp]);
 
 /**
  * CreateConcertRequest describes a new concert.
@@ -50,6 +50,14 @@ export type CreateConcertRequest = Message<"concert.v1.CreateConcertRequest"> & 
    * @generated from field: string description = 4;
    */
   description: string;
+
+  /**
+   * When sales open (optional; unset = open now). Fans who come before wait in a pre-queue whose
+   * order is drawn at this instant; setting it fixes the draw's seed and publishes its commitment.
+   *
+   * @generated from field: google.protobuf.Timestamp sales_open_at = 5;
+   */
+  salesOpenAt?: Timestamp | undefined;
 };
 
 /**
@@ -120,6 +128,21 @@ export type UpdateConcertRequest = Message<"concert.v1.UpdateConcertRequest"> & 
    * @generated from field: optional string description = 5;
    */
   description?: string | undefined;
+
+  /**
+   * New opening time. Refused (FAILED_PRECONDITION) once the opening has passed; the seed and
+   * commitment stay the same however often it moves.
+   *
+   * @generated from field: google.protobuf.Timestamp sales_open_at = 6;
+   */
+  salesOpenAt?: Timestamp | undefined;
+
+  /**
+   * true: remove the opening time, i.e. open now (a waiting pre-queue is drawn at once).
+   *
+   * @generated from field: bool clear_sales_open_at = 7;
+   */
+  clearSalesOpenAt: boolean;
 };
 
 /**
@@ -309,6 +332,56 @@ export type GetQueueStatsResponse = Message<"concert.v1.GetQueueStatsResponse"> 
    * @generated from field: double admission_rate_per_second = 5;
    */
   admissionRatePerSecond: number;
+
+  /**
+   * Admission mode of the policy.
+   *
+   * @generated from field: concert.v1.AdmissionMode mode = 6;
+   */
+  mode: AdmissionMode;
+
+  /**
+   * Active slots in force now: max_active in MANUAL; in AUTO ceil(free seats / seats bought per
+   * admitted fan), at most max_active; 0 while every seat is held or sold.
+   *
+   * @generated from field: int32 effective_max_active = 7;
+   */
+  effectiveMaxActive: number;
+
+  /**
+   * Seats of all dates of the concert, by state (the waiting room's inventory signal).
+   *
+   * @generated from field: int64 seats_free = 8;
+   */
+  seatsFree: bigint;
+
+  /**
+   * Seats held.
+   *
+   * @generated from field: int64 seats_held = 9;
+   */
+  seatsHeld: bigint;
+
+  /**
+   * Seats sold.
+   *
+   * @generated from field: int64 seats_sold = 10;
+   */
+  seatsSold: bigint;
+
+  /**
+   * Seats bought per admitted fan, as observed (sold / admitted_total); 0 before any sale.
+   *
+   * @generated from field: double seats_per_admitted_fan = 11;
+   */
+  seatsPerAdmittedFan: number;
+
+  /**
+   * Every seat is sold: the line has ended.
+   *
+   * @generated from field: bool sold_out = 12;
+   */
+  soldOut: boolean;
 };
 
 /**
@@ -428,6 +501,13 @@ export type SetQueuePolicyRequest = Message<"concert.v1.SetQueuePolicyRequest"> 
    * @generated from field: int32 max_active = 2;
    */
   maxActive: number;
+
+  /**
+   * MANUAL (default when unspecified): max_active as set. AUTO: slots sized from the free seats.
+   *
+   * @generated from field: concert.v1.AdmissionMode mode = 3;
+   */
+  mode: AdmissionMode;
 };
 
 /**
@@ -449,6 +529,13 @@ export type SetQueuePolicyResponse = Message<"concert.v1.SetQueuePolicyResponse"
    * @generated from field: int32 max_active = 1;
    */
   maxActive: number;
+
+  /**
+   * The mode in force.
+   *
+   * @generated from field: concert.v1.AdmissionMode mode = 2;
+   */
+  mode: AdmissionMode;
 };
 
 /**
@@ -719,6 +806,40 @@ export const ReconcileSeatsResponseSchema: GenMessage<ReconcileSeatsResponse> = 
   messageDesc(file_concert_v1_admin, 21);
 
 /**
+ * AdmissionMode is how many fans a concert admits at once.
+ *
+ * @generated from enum concert.v1.AdmissionMode
+ */
+export enum AdmissionMode {
+  /**
+   * Treated as MANUAL.
+   *
+   * @generated from enum value: ADMISSION_MODE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * max_active as the operator set it.
+   *
+   * @generated from enum value: ADMISSION_MODE_MANUAL = 1;
+   */
+  MANUAL = 1,
+
+  /**
+   * ceil(free seats / observed seats bought per admitted fan), never above max_active.
+   *
+   * @generated from enum value: ADMISSION_MODE_AUTO = 2;
+   */
+  AUTO = 2,
+}
+
+/**
+ * Describes the enum concert.v1.AdmissionMode.
+ */
+export const AdmissionModeSchema: GenEnum<AdmissionMode> = /*@__PURE__*/
+  enumDesc(file_concert_v1_admin, 0);
+
+/**
  * SeatDriftKind is how Redis differs from the database for one seat.
  *
  * @generated from enum concert.v1.SeatDriftKind
@@ -764,7 +885,7 @@ export enum SeatDriftKind {
  * Describes the enum concert.v1.SeatDriftKind.
  */
 export const SeatDriftKindSchema: GenEnum<SeatDriftKind> = /*@__PURE__*/
-  enumDesc(file_concert_v1_admin, 0);
+  enumDesc(file_concert_v1_admin, 1);
 
 /**
  * AdminService is for operators (JWT with role "admin"): catalogue, queue control and sales figures.

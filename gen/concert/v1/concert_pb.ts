@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file concert/v1/concert.proto.
  */
 export const file_concert_v1_concert: GenFile = /*@__PURE__*/
-  fileDesc("Chhjb25jZXJ0L3YxL2NvbmNlcnQucHJvdG8SCmNvbmNlcnQudjEiWAoHQ29uY2VydBIKCgJpZBgBIAEoAxINCgV0aXRsZRgCIAEoCRIOCgZhcnRpc3QYAyABKAkSDQoFdmVudWUYBCABKAkSEwoLZGVzY3JpcHRpb24YBSABKAkilQEKCFNjaGVkdWxlEgoKAmlkGAEgASgDEhIKCmNvbmNlcnRfaWQYAiABKAMSDAoEZGF0ZRgDIAEoCRItCglzdGFydHNfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC3RvdGFsX3NlYXRzGAUgASgFEhcKD2F2YWlsYWJsZV9zZWF0cxgGIAEoBSJ9CgRTZWF0EgoKAmlkGAEgASgDEhMKC3NjaGVkdWxlX2lkGAIgASgDEg4KBm51bWJlchgDIAEoBRINCgVncmFkZRgEIAEoCRINCgVwcmljZRgFIAEoAxImCgZzdGF0dXMYBiABKA4yFi5jb25jZXJ0LnYxLlNlYXRTdGF0dXMiUQoTTGlzdENvbmNlcnRzUmVxdWVzdBIcCglwYWdlX3NpemUYASABKAVCCbpIBhoEGGQoABIcCgpwYWdlX3Rva2VuGAIgASgJQgi6SAVyAxjIASJWChRMaXN0Q29uY2VydHNSZXNwb25zZRIlCghjb25jZXJ0cxgBIAMoCzITLmNvbmNlcnQudjEuQ29uY2VydBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiMAoRR2V0Q29uY2VydFJlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACI6ChJHZXRDb25jZXJ0UmVzcG9uc2USJAoHY29uY2VydBgBIAEoCzITLmNvbmNlcnQudjEuQ29uY2VydCJLChRMaXN0U2NoZWR1bGVzUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEhYKDm9ubHlfYXZhaWxhYmxlGAIgASgIIkAKFUxpc3RTY2hlZHVsZXNSZXNwb25zZRInCglzY2hlZHVsZXMYASADKAsyFC5jb25jZXJ0LnYxLlNjaGVkdWxlIkgKEExpc3RTZWF0c1JlcXVlc3QSHAoLc2NoZWR1bGVfaWQYASABKANCB7pIBCICIAASFgoOb25seV9hdmFpbGFibGUYAiABKAgiNAoRTGlzdFNlYXRzUmVzcG9uc2USHwoFc2VhdHMYASADKAsyEC5jb25jZXJ0LnYxLlNlYXQqcAoKU2VhdFN0YXR1cxIbChdTRUFUX1NUQVRVU19VTlNQRUNJRklFRBAAEhkKFVNFQVRfU1RBVFVTX0FWQUlMQUJMRRABEhQKEFNFQVRfU1RBVFVTX0hFTEQQAhIUChBTRUFUX1NUQVRVU19TT0xEEAMy5AIKDkNvbmNlcnRTZXJ2aWNlElYKDExpc3RDb25jZXJ0cxIfLmNvbmNlcnQudjEuTGlzdENvbmNlcnRzUmVxdWVzdBogLmNvbmNlcnQudjEuTGlzdENvbmNlcnRzUmVzcG9uc2UiA5ACARJQCgpHZXRDb25jZXJ0Eh0uY29uY2VydC52MS5HZXRDb25jZXJ0UmVxdWVzdBoeLmNvbmNlcnQudjEuR2V0Q29uY2VydFJlc3BvbnNlIgOQAgESWQoNTGlzdFNjaGVkdWxlcxIgLmNvbmNlcnQudjEuTGlzdFNjaGVkdWxlc1JlcXVlc3QaIS5jb25jZXJ0LnYxLkxpc3RTY2hlZHVsZXNSZXNwb25zZSIDkAIBEk0KCUxpc3RTZWF0cxIcLmNvbmNlcnQudjEuTGlzdFNlYXRzUmVxdWVzdBodLmNvbmNlcnQudjEuTGlzdFNlYXRzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Chhjb25jZXJ0L3YxL2NvbmNlcnQucHJvdG8SCmNvbmNlcnQudjEiqAEKB0NvbmNlcnQSCgoCaWQYASABKAMSDQoFdGl0bGUYAiABKAkSDgoGYXJ0aXN0GAMgASgJEg0KBXZlbnVlGAQgASgJEhMKC2Rlc2NyaXB0aW9uGAUgASgJEjEKDXNhbGVzX29wZW5fYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKE2ZhaXJuZXNzX2NvbW1pdG1lbnQYByABKAkilQEKCFNjaGVkdWxlEgoKAmlkGAEgASgDEhIKCmNvbmNlcnRfaWQYAiABKAMSDAoEZGF0ZRgDIAEoCRItCglzdGFydHNfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC3RvdGFsX3NlYXRzGAUgASgFEhcKD2F2YWlsYWJsZV9zZWF0cxgGIAEoBSJ9CgRTZWF0EgoKAmlkGAEgASgDEhMKC3NjaGVkdWxlX2lkGAIgASgDEg4KBm51bWJlchgDIAEoBRINCgVncmFkZRgEIAEoCRINCgVwcmljZRgFIAEoAxImCgZzdGF0dXMYBiABKA4yFi5jb25jZXJ0LnYxLlNlYXRTdGF0dXMiUQoTTGlzdENvbmNlcnRzUmVxdWVzdBIcCglwYWdlX3NpemUYASABKAVCCbpIBhoEGGQoABIcCgpwYWdlX3Rva2VuGAIgASgJQgi6SAVyAxjIASJWChRMaXN0Q29uY2VydHNSZXNwb25zZRIlCghjb25jZXJ0cxgBIAMoCzITLmNvbmNlcnQudjEuQ29uY2VydBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiMAoRR2V0Q29uY2VydFJlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACI6ChJHZXRDb25jZXJ0UmVzcG9uc2USJAoHY29uY2VydBgBIAEoCzITLmNvbmNlcnQudjEuQ29uY2VydCJLChRMaXN0U2NoZWR1bGVzUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEhYKDm9ubHlfYXZhaWxhYmxlGAIgASgIIkAKFUxpc3RTY2hlZHVsZXNSZXNwb25zZRInCglzY2hlZHVsZXMYASADKAsyFC5jb25jZXJ0LnYxLlNjaGVkdWxlIkgKEExpc3RTZWF0c1JlcXVlc3QSHAoLc2NoZWR1bGVfaWQYASABKANCB7pIBCICIAASFgoOb25seV9hdmFpbGFibGUYAiABKAgiNAoRTGlzdFNlYXRzUmVzcG9uc2USHwoFc2VhdHMYASADKAsyEC5jb25jZXJ0LnYxLlNlYXQiLQoOR2V0RHJhd1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACKwAQoPR2V0RHJhd1Jlc3BvbnNlEhsKE2ZhaXJuZXNzX2NvbW1pdG1lbnQYASABKAkSDAoEc2VlZBgCIAEoCRIRCglkcmF3X2tleXMYAyADKAkSMQoNc2FsZXNfb3Blbl9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZHJhd25fYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKnAKClNlYXRTdGF0dXMSGwoXU0VBVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIZChVTRUFUX1NUQVRVU19BVkFJTEFCTEUQARIUChBTRUFUX1NUQVRVU19IRUxEEAISFAoQU0VBVF9TVEFUVVNfU09MRBADMq0DCg5Db25jZXJ0U2VydmljZRJWCgxMaXN0Q29uY2VydHMSHy5jb25jZXJ0LnYxLkxpc3RDb25jZXJ0c1JlcXVlc3QaIC5jb25jZXJ0LnYxLkxpc3RDb25jZXJ0c1Jlc3BvbnNlIgOQAgESUAoKR2V0Q29uY2VydBIdLmNvbmNlcnQudjEuR2V0Q29uY2VydFJlcXVlc3QaHi5jb25jZXJ0LnYxLkdldENvbmNlcnRSZXNwb25zZSIDkAIBElkKDUxpc3RTY2hlZHVsZXMSIC5jb25jZXJ0LnYxLkxpc3RTY2hlZHVsZXNSZXF1ZXN0GiEuY29uY2VydC52MS5MaXN0U2NoZWR1bGVzUmVzcG9uc2UiA5ACARJNCglMaXN0U2VhdHMSHC5jb25jZXJ0LnYxLkxpc3RTZWF0c1JlcXVlc3QaHS5jb25jZXJ0LnYxLkxpc3RTZWF0c1Jlc3BvbnNlIgOQAgESRwoHR2V0RHJhdxIaLmNvbmNlcnQudjEuR2V0RHJhd1JlcXVlc3QaGy5jb25jZXJ0LnYxLkdldERyYXdSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * Concert is a show that has one or more dates.
@@ -55,6 +55,22 @@ export type Concert = Message<"concert.v1.Concert"> & {
    * @generated from field: string description = 5;
    */
   description: string;
+
+  /**
+   * When sales open; unset = open now. Before it fans wait in a pre-queue whose order is drawn at
+   * this instant.
+   *
+   * @generated from field: google.protobuf.Timestamp sales_open_at = 6;
+   */
+  salesOpenAt?: Timestamp | undefined;
+
+  /**
+   * Lowercase hex SHA-256 of the draw's secret 32-byte seed, fixed when sales_open_at was first set;
+   * empty when the concert never had a scheduled opening. The seed is revealed by GetDraw after the opening.
+   *
+   * @generated from field: string fairness_commitment = 7;
+   */
+  fairnessCommitment: string;
 };
 
 /**
@@ -373,6 +389,77 @@ export const ListSeatsResponseSchema: GenMessage<ListSeatsResponse> = /*@__PURE_
   messageDesc(file_concert_v1_concert, 10);
 
 /**
+ * GetDrawRequest names a concert.
+ *
+ * @generated from message concert.v1.GetDrawRequest
+ */
+export type GetDrawRequest = Message<"concert.v1.GetDrawRequest"> & {
+  /**
+   * Concert id.
+   *
+   * @generated from field: int64 concert_id = 1;
+   */
+  concertId: bigint;
+};
+
+/**
+ * Describes the message concert.v1.GetDrawRequest.
+ * Use `create(GetDrawRequestSchema)` to create a new message.
+ */
+export const GetDrawRequestSchema: GenMessage<GetDrawRequest> = /*@__PURE__*/
+  messageDesc(file_concert_v1_concert, 11);
+
+/**
+ * GetDrawResponse is the public record of a concert's opening draw.
+ *
+ * @generated from message concert.v1.GetDrawResponse
+ */
+export type GetDrawResponse = Message<"concert.v1.GetDrawResponse"> & {
+  /**
+   * Lowercase hex SHA-256 of the seed, published when sales_open_at was set.
+   *
+   * @generated from field: string fairness_commitment = 1;
+   */
+  fairnessCommitment: string;
+
+  /**
+   * After the draw: the 32-byte seed as 64 lowercase hex characters; empty before.
+   *
+   * @generated from field: string seed = 2;
+   */
+  seed: string;
+
+  /**
+   * After the draw: every pre-queue entrant's draw key (lowercase hex HMAC-SHA256), in drawn order
+   * (ascending); the first is position 1. No user ids.
+   *
+   * @generated from field: repeated string draw_keys = 3;
+   */
+  drawKeys: string[];
+
+  /**
+   * The scheduled opening (unset when the concert opens now).
+   *
+   * @generated from field: google.protobuf.Timestamp sales_open_at = 4;
+   */
+  salesOpenAt?: Timestamp | undefined;
+
+  /**
+   * When the draw ran; unset before.
+   *
+   * @generated from field: google.protobuf.Timestamp drawn_at = 5;
+   */
+  drawnAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message concert.v1.GetDrawResponse.
+ * Use `create(GetDrawResponseSchema)` to create a new message.
+ */
+export const GetDrawResponseSchema: GenMessage<GetDrawResponse> = /*@__PURE__*/
+  messageDesc(file_concert_v1_concert, 12);
+
+/**
  * SeatStatus is whether a seat can be held.
  *
  * @generated from enum concert.v1.SeatStatus
@@ -458,6 +545,17 @@ export const ConcertService: GenService<{
     methodKind: "unary";
     input: typeof ListSeatsRequestSchema;
     output: typeof ListSeatsResponseSchema;
+  },
+  /**
+   * GetDraw publishes a concert's opening draw: the commitment before the opening, and the seed and
+   * every draw key in drawn order after it (no user ids), so anyone can check it (public).
+   *
+   * @generated from rpc concert.v1.ConcertService.GetDraw
+   */
+  getDraw: {
+    methodKind: "unary";
+    input: typeof GetDrawRequestSchema;
+    output: typeof GetDrawResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_concert_v1_concert, 0);

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file concert/v1/events.proto.
  */
 export const file_concert_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Chdjb25jZXJ0L3YxL2V2ZW50cy5wcm90bxIKY29uY2VydC52MSLpAQoJU2VhdHNIZWxkEhYKDnJlc2VydmF0aW9uX2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSEgoKY29uY2VydF9pZBgDIAEoAxITCgtzY2hlZHVsZV9pZBgEIAEoAxIUCgxzZWF0X251bWJlcnMYBSADKAUSEwoLdG90YWxfcHJpY2UYBiABKAMSLgoKaGVsZF91bnRpbBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLb2NjdXJyZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsQBChRSZXNlcnZhdGlvbkNhbmNlbGxlZBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEhIKCmNvbmNlcnRfaWQYAyABKAMSEwoLc2NoZWR1bGVfaWQYBCABKAMSFAoMc2VhdF9udW1iZXJzGAUgAygFEhMKC3RvdGFsX3ByaWNlGAYgASgDEi8KC29jY3VycmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLCAQoSUmVzZXJ2YXRpb25FeHBpcmVkEhYKDnJlc2VydmF0aW9uX2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSEgoKY29uY2VydF9pZBgDIAEoAxITCgtzY2hlZHVsZV9pZBgEIAEoAxIUCgxzZWF0X251bWJlcnMYBSADKAUSEwoLdG90YWxfcHJpY2UYBiABKAMSLwoLb2NjdXJyZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wItgBChRSZXNlcnZhdGlvbkNvbmZpcm1lZBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEhIKCmNvbmNlcnRfaWQYAyABKAMSEwoLc2NoZWR1bGVfaWQYBCABKAMSFAoMc2VhdF9udW1iZXJzGAUgAygFEhMKC3RvdGFsX3ByaWNlGAYgASgDEhIKCnBheW1lbnRfaWQYByABKAMSLwoLb2NjdXJyZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInMKDkJhbGFuY2VDaGFyZ2VkEg8KB3VzZXJfaWQYASABKAMSDgoGYW1vdW50GAIgASgDEg8KB2JhbGFuY2UYAyABKAMSLwoLb2NjdXJyZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsoBChBQYXltZW50Q29tcGxldGVkEhIKCnBheW1lbnRfaWQYASABKAMSFgoOcmVzZXJ2YXRpb25faWQYAiABKAMSDwoHdXNlcl9pZBgDIAEoAxIOCgZhbW91bnQYBCABKAMSDwoHYmFsYW5jZRgFIAEoAxISCgpjb25jZXJ0X2lkGAYgASgDEhMKC3NjaGVkdWxlX2lkGAcgASgDEi8KC29jY3VycmVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ1CgtUb2tlbklzc3VlZBISCgpjb25jZXJ0X2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSEAoIcG9zaXRpb24YAyABKAMSLwoLb2NjdXJyZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpYBCg5Ub2tlbkFjdGl2YXRlZBISCgpjb25jZXJ0X2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSLgoKZXhwaXJlc19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLb2NjdXJyZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInQKDFRva2VuRXhwaXJlZBISCgpjb25jZXJ0X2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSDgoGcmVhc29uGAMgASgJEi8KC29jY3VycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Chdjb25jZXJ0L3YxL2V2ZW50cy5wcm90bxIKY29uY2VydC52MSLpAQoJU2VhdHNIZWxkEhYKDnJlc2VydmF0aW9uX2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSEgoKY29uY2VydF9pZBgDIAEoAxITCgtzY2hlZHVsZV9pZBgEIAEoAxIUCgxzZWF0X251bWJlcnMYBSADKAUSEwoLdG90YWxfcHJpY2UYBiABKAMSLgoKaGVsZF91bnRpbBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLb2NjdXJyZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsQBChRSZXNlcnZhdGlvbkNhbmNlbGxlZBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEhIKCmNvbmNlcnRfaWQYAyABKAMSEwoLc2NoZWR1bGVfaWQYBCABKAMSFAoMc2VhdF9udW1iZXJzGAUgAygFEhMKC3RvdGFsX3ByaWNlGAYgASgDEi8KC29jY3VycmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLCAQoSUmVzZXJ2YXRpb25FeHBpcmVkEhYKDnJlc2VydmF0aW9uX2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSEgoKY29uY2VydF9pZBgDIAEoAxITCgtzY2hlZHVsZV9pZBgEIAEoAxIUCgxzZWF0X251bWJlcnMYBSADKAUSEwoLdG90YWxfcHJpY2UYBiABKAMSLwoLb2NjdXJyZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wItgBChRSZXNlcnZhdGlvbkNvbmZpcm1lZBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEhIKCmNvbmNlcnRfaWQYAyABKAMSEwoLc2NoZWR1bGVfaWQYBCABKAMSFAoMc2VhdF9udW1iZXJzGAUgAygFEhMKC3RvdGFsX3ByaWNlGAYgASgDEhIKCnBheW1lbnRfaWQYByABKAMSLwoLb2NjdXJyZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInMKDkJhbGFuY2VDaGFyZ2VkEg8KB3VzZXJfaWQYASABKAMSDgoGYW1vdW50GAIgASgDEg8KB2JhbGFuY2UYAyABKAMSLwoLb2NjdXJyZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsoBChBQYXltZW50Q29tcGxldGVkEhIKCnBheW1lbnRfaWQYASABKAMSFgoOcmVzZXJ2YXRpb25faWQYAiABKAMSDwoHdXNlcl9pZBgDIAEoAxIOCgZhbW91bnQYBCABKAMSDwoHYmFsYW5jZRgFIAEoAxISCgpjb25jZXJ0X2lkGAYgASgDEhMKC3NjaGVkdWxlX2lkGAcgASgDEi8KC29jY3VycmVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ1CgtUb2tlbklzc3VlZBISCgpjb25jZXJ0X2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSEAoIcG9zaXRpb24YAyABKAMSLwoLb2NjdXJyZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpYBCg5Ub2tlbkFjdGl2YXRlZBISCgpjb25jZXJ0X2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSLgoKZXhwaXJlc19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLb2NjdXJyZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInQKDFRva2VuRXhwaXJlZBISCgpjb25jZXJ0X2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSDgoGcmVhc29uGAMgASgJEi8KC29jY3VycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK2AQoNRHJhd0NvbXBsZXRlZBISCgpjb25jZXJ0X2lkGAEgASgDEhAKCGVudHJhbnRzGAIgASgDEjEKDXNhbGVzX29wZW5fYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKE2ZhaXJuZXNzX2NvbW1pdG1lbnQYBCABKAkSLwoLb2NjdXJyZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImQKDFF1ZXVlU29sZE91dBISCgpjb25jZXJ0X2lkGAEgASgDEg8KB3dhaXRpbmcYAiABKAMSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * SeatsHeld: a reservation held seats (topic reservation-events, key reservation id).
@@ -517,4 +517,90 @@ export type TokenExpired = Message<"concert.v1.TokenExpired"> & {
  */
 export const TokenExpiredSchema: GenMessage<TokenExpired> = /*@__PURE__*/
   messageDesc(file_concert_v1_events, 8);
+
+/**
+ * DrawCompleted: a concert's opening draw ran (topic queue-events, key "concertId:draw"). Exactly one
+ * per concert; its pre-queue entrants now hold positions first..first+entrants-1 of the line.
+ *
+ * @generated from message concert.v1.DrawCompleted
+ */
+export type DrawCompleted = Message<"concert.v1.DrawCompleted"> & {
+  /**
+   * Concert.
+   *
+   * @generated from field: int64 concert_id = 1;
+   */
+  concertId: bigint;
+
+  /**
+   * Pre-queue entrants drawn.
+   *
+   * @generated from field: int64 entrants = 2;
+   */
+  entrants: bigint;
+
+  /**
+   * The scheduled opening.
+   *
+   * @generated from field: google.protobuf.Timestamp sales_open_at = 3;
+   */
+  salesOpenAt?: Timestamp | undefined;
+
+  /**
+   * Lowercase hex SHA-256 of the seed (as published before the opening).
+   *
+   * @generated from field: string fairness_commitment = 4;
+   */
+  fairnessCommitment: string;
+
+  /**
+   * When it happened.
+   *
+   * @generated from field: google.protobuf.Timestamp occurred_at = 5;
+   */
+  occurredAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message concert.v1.DrawCompleted.
+ * Use `create(DrawCompletedSchema)` to create a new message.
+ */
+export const DrawCompletedSchema: GenMessage<DrawCompleted> = /*@__PURE__*/
+  messageDesc(file_concert_v1_events, 9);
+
+/**
+ * QueueSoldOut: every seat of a concert is sold and its line ended (topic queue-events, key
+ * "concertId:sold-out"); the fans still waiting got QUEUE_STATE_SOLD_OUT.
+ *
+ * @generated from message concert.v1.QueueSoldOut
+ */
+export type QueueSoldOut = Message<"concert.v1.QueueSoldOut"> & {
+  /**
+   * Concert.
+   *
+   * @generated from field: int64 concert_id = 1;
+   */
+  concertId: bigint;
+
+  /**
+   * Fans who were waiting when the line ended.
+   *
+   * @generated from field: int64 waiting = 2;
+   */
+  waiting: bigint;
+
+  /**
+   * When it happened.
+   *
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message concert.v1.QueueSoldOut.
+ * Use `create(QueueSoldOutSchema)` to create a new message.
+ */
+export const QueueSoldOutSchema: GenMessage<QueueSoldOut> = /*@__PURE__*/
+  messageDesc(file_concert_v1_events, 10);
 

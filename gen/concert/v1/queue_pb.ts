@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file concert/v1/queue.proto.
  */
 export const file_concert_v1_queue: GenFile = /*@__PURE__*/
-  fileDesc("ChZjb25jZXJ0L3YxL3F1ZXVlLnByb3RvEgpjb25jZXJ0LnYxItUBCgtRdWV1ZVRpY2tldBINCgV0b2tlbhgBIAEoCRISCgpjb25jZXJ0X2lkGAIgASgDEiUKBXN0YXRlGAMgASgOMhYuY29uY2VydC52MS5RdWV1ZVN0YXRlEhAKCHBvc2l0aW9uGAQgASgDEh4KFmVzdGltYXRlZF93YWl0X3NlY29uZHMYBSABKAMSLgoKZXhwaXJlc19hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGgoSbmV4dF9wb2xsX2FmdGVyX21zGAcgASgNIjAKEUlzc3VlVG9rZW5SZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAAiPQoSSXNzdWVUb2tlblJlc3BvbnNlEicKBnRpY2tldBgBIAEoCzIXLmNvbmNlcnQudjEuUXVldWVUaWNrZXQiFwoVR2V0UXVldWVTdGF0dXNSZXF1ZXN0IkEKFkdldFF1ZXVlU3RhdHVzUmVzcG9uc2USJwoGdGlja2V0GAEgASgLMhcuY29uY2VydC52MS5RdWV1ZVRpY2tldCIZChdXYXRjaFF1ZXVlU3RhdHVzUmVxdWVzdCJDChhXYXRjaFF1ZXVlU3RhdHVzUmVzcG9uc2USJwoGdGlja2V0GAEgASgLMhcuY29uY2VydC52MS5RdWV1ZVRpY2tldCITChFMZWF2ZVF1ZXVlUmVxdWVzdCIUChJMZWF2ZVF1ZXVlUmVzcG9uc2UqcwoKUXVldWVTdGF0ZRIbChdRVUVVRV9TVEFURV9VTlNQRUNJRklFRBAAEhcKE1FVRVVFX1NUQVRFX1dBSVRJTkcQARIWChJRVUVVRV9TVEFURV9BQ1RJVkUQAhIXChNRVUVVRV9TVEFURV9FWFBJUkVEEAMy5wIKDFF1ZXVlU2VydmljZRJLCgpJc3N1ZVRva2VuEh0uY29uY2VydC52MS5Jc3N1ZVRva2VuUmVxdWVzdBoeLmNvbmNlcnQudjEuSXNzdWVUb2tlblJlc3BvbnNlElwKDkdldFF1ZXVlU3RhdHVzEiEuY29uY2VydC52MS5HZXRRdWV1ZVN0YXR1c1JlcXVlc3QaIi5jb25jZXJ0LnYxLkdldFF1ZXVlU3RhdHVzUmVzcG9uc2UiA5ACARJfChBXYXRjaFF1ZXVlU3RhdHVzEiMuY29uY2VydC52MS5XYXRjaFF1ZXVlU3RhdHVzUmVxdWVzdBokLmNvbmNlcnQudjEuV2F0Y2hRdWV1ZVN0YXR1c1Jlc3BvbnNlMAESSwoKTGVhdmVRdWV1ZRIdLmNvbmNlcnQudjEuTGVhdmVRdWV1ZVJlcXVlc3QaHi5jb25jZXJ0LnYxLkxlYXZlUXVldWVSZXNwb25zZWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("ChZjb25jZXJ0L3YxL3F1ZXVlLnByb3RvEgpjb25jZXJ0LnYxIokCCgtRdWV1ZVRpY2tldBINCgV0b2tlbhgBIAEoCRISCgpjb25jZXJ0X2lkGAIgASgDEiUKBXN0YXRlGAMgASgOMhYuY29uY2VydC52MS5RdWV1ZVN0YXRlEhAKCHBvc2l0aW9uGAQgASgDEiMKFmVzdGltYXRlZF93YWl0X3NlY29uZHMYBSABKANIAIgBARIuCgpleHBpcmVzX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIaChJuZXh0X3BvbGxfYWZ0ZXJfbXMYByABKA0SEgoKZHJhd19ub25jZRgIIAEoCUIZChdfZXN0aW1hdGVkX3dhaXRfc2Vjb25kcyIwChFJc3N1ZVRva2VuUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAIj0KEklzc3VlVG9rZW5SZXNwb25zZRInCgZ0aWNrZXQYASABKAsyFy5jb25jZXJ0LnYxLlF1ZXVlVGlja2V0IhcKFUdldFF1ZXVlU3RhdHVzUmVxdWVzdCJBChZHZXRRdWV1ZVN0YXR1c1Jlc3BvbnNlEicKBnRpY2tldBgBIAEoCzIXLmNvbmNlcnQudjEuUXVldWVUaWNrZXQiGQoXV2F0Y2hRdWV1ZVN0YXR1c1JlcXVlc3QiQwoYV2F0Y2hRdWV1ZVN0YXR1c1Jlc3BvbnNlEicKBnRpY2tldBgBIAEoCzIXLmNvbmNlcnQudjEuUXVldWVUaWNrZXQiEwoRTGVhdmVRdWV1ZVJlcXVlc3QiFAoSTGVhdmVRdWV1ZVJlc3BvbnNlKqoBCgpRdWV1ZVN0YXRlEhsKF1FVRVVFX1NUQVRFX1VOU1BFQ0lGSUVEEAASFwoTUVVFVUVfU1RBVEVfV0FJVElORxABEhYKElFVRVVFX1NUQVRFX0FDVElWRRACEhcKE1FVRVVFX1NUQVRFX0VYUElSRUQQAxIbChdRVUVVRV9TVEFURV9CRUZPUkVfT1BFThAEEhgKFFFVRVVFX1NUQVRFX1NPTERfT1VUEAUy5wIKDFF1ZXVlU2VydmljZRJLCgpJc3N1ZVRva2VuEh0uY29uY2VydC52MS5Jc3N1ZVRva2VuUmVxdWVzdBoeLmNvbmNlcnQudjEuSXNzdWVUb2tlblJlc3BvbnNlElwKDkdldFF1ZXVlU3RhdHVzEiEuY29uY2VydC52MS5HZXRRdWV1ZVN0YXR1c1JlcXVlc3QaIi5jb25jZXJ0LnYxLkdldFF1ZXVlU3RhdHVzUmVzcG9uc2UiA5ACARJfChBXYXRjaFF1ZXVlU3RhdHVzEiMuY29uY2VydC52MS5XYXRjaFF1ZXVlU3RhdHVzUmVxdWVzdBokLmNvbmNlcnQudjEuV2F0Y2hRdWV1ZVN0YXR1c1Jlc3BvbnNlMAESSwoKTGVhdmVRdWV1ZRIdLmNvbmNlcnQudjEuTGVhdmVRdWV1ZVJlcXVlc3QaHi5jb25jZXJ0LnYxLkxlYXZlUXVldWVSZXNwb25zZWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * QueueTicket is a fan's place in a concert's waiting room.
@@ -50,11 +50,12 @@ export type QueueTicket = Message<"concert.v1.QueueTicket"> & {
   position: bigint;
 
   /**
-   * Estimate from the admission rate actually observed; 0 when ACTIVE or EXPIRED.
+   * Estimate from the admission rate actually observed; 0 when ACTIVE, EXPIRED, SOLD_OUT or BEFORE_OPEN;
+   * unset (unknown) while admission is paused.
    *
-   * @generated from field: int64 estimated_wait_seconds = 5;
+   * @generated from field: optional int64 estimated_wait_seconds = 5;
    */
-  estimatedWaitSeconds: bigint;
+  estimatedWaitSeconds?: bigint | undefined;
 
   /**
    * When the active slot ends; set only when ACTIVE.
@@ -70,6 +71,15 @@ export type QueueTicket = Message<"concert.v1.QueueTicket"> & {
    * @generated from field: uint32 next_poll_after_ms = 7;
    */
   nextPollAfterMs: number;
+
+  /**
+   * Pre-queue entrants only: the 32 lowercase hex characters mixed into this fan's draw key,
+   * HMAC-SHA256(key = seed, message = "<user id>:<draw_nonce>"). Keep it to check your place with
+   * `concert-admin draw verify <concertId> --user <id> --nonce <draw_nonce>` after the opening.
+   *
+   * @generated from field: string draw_nonce = 8;
+   */
+  drawNonce: string;
 };
 
 /**
@@ -256,6 +266,21 @@ export enum QueueState {
    * @generated from enum value: QUEUE_STATE_EXPIRED = 3;
    */
   EXPIRED = 3,
+
+  /**
+   * Before the concert's sales_open_at: in the pre-queue, position 0; at the opening a random,
+   * verifiable draw (ConcertService.GetDraw) gives every pre-queue entrant a place.
+   *
+   * @generated from enum value: QUEUE_STATE_BEFORE_OPEN = 4;
+   */
+  BEFORE_OPEN = 4,
+
+  /**
+   * Every seat of every date is sold: the line has ended. Final, like EXPIRED.
+   *
+   * @generated from enum value: QUEUE_STATE_SOLD_OUT = 5;
+   */
+  SOLD_OUT = 5,
 }
 
 /**

@@ -3,6 +3,7 @@ import * as m0001 from "./0001-initial-schema.js";
 import * as m0003 from "./0003-sales-projection.js";
 import * as m0004 from "./0004-idempotency-key-bytes.js";
 import * as m0005 from "./0005-queue-policies.js";
+import * as m0006 from "./0006-fair-sale.js";
 import * as m0009 from "./0009-outbox-trace-context.js";
 
 export interface Migration {
@@ -22,5 +23,6 @@ export const migrations: Migration[] = [
   { name: "0003-sales-projection", ...m0003 },
   { name: "0004-idempotency-key-bytes", ...m0004 },
   { name: "0005-queue-policies", ...m0005 },
+  { name: "0006-fair-sale", ...m0006 },
   { name: "0009-outbox-trace-context", ...m0009 },
 ];

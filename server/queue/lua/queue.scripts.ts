@@ -3,14 +3,19 @@ import { defineLuaScripts, type LuaScript } from "../../redis/lua-script.js";
 
 /** The waiting room's scripts (KEYS/ARGV are documented in each file's header). */
 const SCRIPTS = {
-  queueEnter: { file: "enter.lua", keys: 11 },
-  queueAdmit: { file: "admit.lua", keys: 8 },
-  queueLeave: { file: "leave.lua", keys: 4 },
-  queueStatus: { file: "status.lua", keys: 6 },
-  queueStats: { file: "stats.lua", keys: 5 },
+  queueEnter: { file: "enter.lua", keys: 16 },
+  queueAdmit: { file: "admit.lua", keys: 13 },
+  queueLeave: { file: "leave.lua", keys: 7 },
+  queueStatus: { file: "status.lua", keys: 11 },
+  queueStats: { file: "stats.lua", keys: 7 },
   queueListWaiting: { file: "list-waiting.lua", keys: 2 },
-  queueUnlist: { file: "unlist.lua", keys: 3 },
-  queueWatchBatch: { file: "watch-batch.lua", keys: 6 },
+  queueUnlist: { file: "unlist.lua", keys: 5 },
+  queueWatchBatch: { file: "watch-batch.lua", keys: 11 },
+  queueSetOpening: { file: "set-opening.lua", keys: 2 },
+  queueRestoreOpening: { file: "restore-opening.lua", keys: 1 },
+  queueGetDraw: { file: "get-draw.lua", keys: 2 },
+  queueSoldOut: { file: "sold-out.lua", keys: 4 },
+  queueReopen: { file: "reopen.lua", keys: 2 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -7,6 +7,7 @@
 -- KEYS[2]  common prefix of the schedule's hold keys (the hold key of seat n is KEYS[2] .. n); it
 --          carries the same {s<schedule>} hash tag, so every key touched is in KEYS[1]'s slot
 -- ARGV     seat number, status, seat number, status, ... (status AVAILABLE | HELD | SOLD)
+-- Also writes the schedule's free/held/sold tally at KEYS[1] .. ':counts' (kept by the hold scripts from then on).
 -- Returns 1 when loaded, 0 when the hash was already there.
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return 0
@@ -22,4 +23,8 @@ for i = 1, #ARGV, chunk do
   local last = math.min(i + chunk - 1, #ARGV)
   redis.call('HSET', KEYS[1], unpack(ARGV, i, last))
 end
+local tally = {AVAILABLE = 0, HELD = 0, SOLD = 0}
+for i = 2, #ARGV, 2 do tally[ARGV[i]] = (tally[ARGV[i]] or 0) + 1 end
+redis.call('DEL', KEYS[1] .. ':counts')
+redis.call('HSET', KEYS[1] .. ':counts', 'AVAILABLE', tally.AVAILABLE, 'HELD', tally.HELD, 'SOLD', tally.SOLD)
 return 1

@@ -9,4 +9,5 @@ export const seatScripts = (redis: Redis) =>
     seatsRepair: { file: "repair-seats.lua" },
     seatsDropStaleHolds: { file: "drop-stale-holds.lua" },
     seatsLoadStatus: { file: "load-seat-status.lua", keys: 2 },
+    seatsCounts: { file: "seat-counts.lua", keys: 1 },
   });
