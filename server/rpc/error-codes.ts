@@ -21,4 +21,8 @@ export const connectCodeOf: Record<DomainErrorCode, Code> = {
   RESERVATION_NOT_HELD: Code.FailedPrecondition,
   INSUFFICIENT_BALANCE: Code.FailedPrecondition,
   RATE_LIMITED: Code.ResourceExhausted,
+  SEATS_STILL_AVAILABLE: Code.FailedPrecondition,
+  WAITING_LIST_ENTRY_NOT_FOUND: Code.NotFound,
+  WAITING_LIST_OFFER_OPEN: Code.FailedPrecondition,
+  LATE_PAYMENT_REFUSED: Code.FailedPrecondition,
 };

@@ -20,7 +20,11 @@ export type DomainErrorCode =
   | "HOLD_EXPIRED"
   | "RESERVATION_NOT_HELD"
   | "INSUFFICIENT_BALANCE"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  | "SEATS_STILL_AVAILABLE"
+  | "WAITING_LIST_ENTRY_NOT_FOUND"
+  | "WAITING_LIST_OFFER_OPEN"
+  | "LATE_PAYMENT_REFUSED";
 
 /** An expected failure with a message meant for the caller: it says what to do next. */
 export class DomainError extends Error {

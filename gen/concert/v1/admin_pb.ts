@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file concert/v1/admin.proto.
  */
 export const file_concert_v1_admin: GenFile = /*@__PURE__*/
-  fileDesc("ChZjb25jZXJ0L3YxL2FkbWluLnByb3RvEgpjb25jZXJ0LnYxIocBChRDcmVhdGVDb25jZXJ0UmVxdWVzdBIZCgV0aXRsZRgBIAEoCUIKukgHcgUQARjIARIaCgZhcnRpc3QYAiABKAlCCrpIB3IFEAEYyAESGQoFdmVudWUYAyABKAlCCrpIB3IFEAEYyAESHQoLZGVzY3JpcHRpb24YBCABKAlCCLpIBXIDGIgnIj0KFUNyZWF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0IucBChRVcGRhdGVDb25jZXJ0UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh4KBXRpdGxlGAIgASgJQgq6SAdyBRABGMgBSACIAQESHwoGYXJ0aXN0GAMgASgJQgq6SAdyBRABGMgBSAGIAQESHgoFdmVudWUYBCABKAlCCrpIB3IFEAEYyAFIAogBARIiCgtkZXNjcmlwdGlvbhgFIAEoCUIIukgFcgMYiCdIA4gBAUIICgZfdGl0bGVCCQoHX2FydGlzdEIICgZfdmVudWVCDgoMX2Rlc2NyaXB0aW9uIj0KFVVwZGF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0Il4KCkdyYWRlU2VhdHMSGAoFZ3JhZGUYASABKAlCCbpIBnIEEAEYFBIZCgVjb3VudBgCIAEoBUIKukgHGgUYkE4oARIbCgVwcmljZRgDIAEoA0IMukgJIgcYgK3iBCgAIuYBChJBZGRTY2hlZHVsZVJlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgABJICgRkYXRlGAIgASgJQjq6SDdyNTIzXlswLTldezR9LSgwWzEtOV18MVswLTJdKS0oMFsxLTldfFsxMl1bMC05XXwzWzAxXSkkEjUKCXN0YXJ0c19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBrpIA8gBARIyCgZncmFkZXMYBCADKAsyFi5jb25jZXJ0LnYxLkdyYWRlU2VhdHNCCrpIB5IBBAgBEBQiPQoTQWRkU2NoZWR1bGVSZXNwb25zZRImCghzY2hlZHVsZRgBIAEoCzIULmNvbmNlcnQudjEuU2NoZWR1bGUiMwoUR2V0UXVldWVTdGF0c1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACKHAQoVR2V0UXVldWVTdGF0c1Jlc3BvbnNlEg8KB3dhaXRpbmcYASABKAMSDgoGYWN0aXZlGAIgASgDEhIKCm1heF9hY3RpdmUYAyABKAUSFgoOYWRtaXR0ZWRfdG90YWwYBCABKAMSIQoZYWRtaXNzaW9uX3JhdGVfcGVyX3NlY29uZBgFIAEoASJjChBMaXN0UXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASFwoGb2Zmc2V0GAIgASgFQge6SAQaAigAEhkKBWxpbWl0GAMgASgFQgq6SAcaBRjoBygAIl8KClF1ZXVlRW50cnkSDwoHdXNlcl9pZBgBIAEoAxIQCghwb3NpdGlvbhgCIAEoAxIuCgplbnRlcmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI8ChFMaXN0UXVldWVSZXNwb25zZRInCgdlbnRyaWVzGAEgAygLMhYuY29uY2VydC52MS5RdWV1ZUVudHJ5IlUKFVNldFF1ZXVlUG9saWN5UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh8KCm1heF9hY3RpdmUYAiABKAVCC7pICBoGGKCNBigAIiwKFlNldFF1ZXVlUG9saWN5UmVzcG9uc2USEgoKbWF4X2FjdGl2ZRgBIAEoBSJPChZSZW1vdmVGcm9tUXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASGAoHdXNlcl9pZBgCIAEoA0IHukgEIgIgACIZChdSZW1vdmVGcm9tUXVldWVSZXNwb25zZSIzChRHZXRTYWxlc1N0YXRzUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAIlEKDVNjaGVkdWxlU2FsZXMSEwoLc2NoZWR1bGVfaWQYASABKAMSDAoEaGVsZBgCIAEoAxIMCgRzb2xkGAMgASgDEg8KB3JldmVudWUYBCABKAMicgoVR2V0U2FsZXNTdGF0c1Jlc3BvbnNlEiwKCXNjaGVkdWxlcxgBIAMoCzIZLmNvbmNlcnQudjEuU2NoZWR1bGVTYWxlcxIMCgRoZWxkGAIgASgDEgwKBHNvbGQYAyABKAMSDwoHcmV2ZW51ZRgEIAEoAyJFChVSZWNvbmNpbGVTZWF0c1JlcXVlc3QSHAoLc2NoZWR1bGVfaWQYASABKANCB7pIBCICIAASDgoGcmVwYWlyGAIgASgIIoUBCglTZWF0RHJpZnQSEwoLc2VhdF9udW1iZXIYASABKAUSJwoEa2luZBgCIAEoDjIZLmNvbmNlcnQudjEuU2VhdERyaWZ0S2luZBIUCgxteXNxbF9zdGF0dXMYAyABKAkSFAoMcmVkaXNfc3RhdHVzGAQgASgJEg4KBmRldGFpbBgFIAEoCSJ7ChZSZWNvbmNpbGVTZWF0c1Jlc3BvbnNlEiUKBmRyaWZ0cxgBIAMoCzIVLmNvbmNlcnQudjEuU2VhdERyaWZ0EhAKCHJlcGFpcmVkGAIgASgIEigKCXJlbWFpbmluZxgDIAMoCzIVLmNvbmNlcnQudjEuU2VhdERyaWZ0KsQBCg1TZWF0RHJpZnRLaW5kEh8KG1NFQVRfRFJJRlRfS0lORF9VTlNQRUNJRklFRBAAEiMKH1NFQVRfRFJJRlRfS0lORF9TVEFUVVNfTUlTTUFUQ0gQARIkCiBTRUFUX0RSSUZUX0tJTkRfSE9MRF9LRVlfTUlTU0lORxACEiIKHlNFQVRfRFJJRlRfS0lORF9IT0xEX0tFWV9TVEFMRRADEiMKH1NFQVRfRFJJRlRfS0lORF9IT0xERVJfTUlTTUFUQ0gQBDKdBgoMQWRtaW5TZXJ2aWNlElQKDUNyZWF0ZUNvbmNlcnQSIC5jb25jZXJ0LnYxLkNyZWF0ZUNvbmNlcnRSZXF1ZXN0GiEuY29uY2VydC52MS5DcmVhdGVDb25jZXJ0UmVzcG9uc2USVAoNVXBkYXRlQ29uY2VydBIgLmNvbmNlcnQudjEuVXBkYXRlQ29uY2VydFJlcXVlc3QaIS5jb25jZXJ0LnYxLlVwZGF0ZUNvbmNlcnRSZXNwb25zZRJOCgtBZGRTY2hlZHVsZRIeLmNvbmNlcnQudjEuQWRkU2NoZWR1bGVSZXF1ZXN0Gh8uY29uY2VydC52MS5BZGRTY2hlZHVsZVJlc3BvbnNlElkKDUdldFF1ZXVlU3RhdHMSIC5jb25jZXJ0LnYxLkdldFF1ZXVlU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRRdWV1ZVN0YXRzUmVzcG9uc2UiA5ACARJNCglMaXN0UXVldWUSHC5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlcXVlc3QaHS5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlc3BvbnNlIgOQAgESVwoOU2V0UXVldWVQb2xpY3kSIS5jb25jZXJ0LnYxLlNldFF1ZXVlUG9saWN5UmVxdWVzdBoiLmNvbmNlcnQudjEuU2V0UXVldWVQb2xpY3lSZXNwb25zZRJaCg9SZW1vdmVGcm9tUXVldWUSIi5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlcXVlc3QaIy5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlc3BvbnNlElkKDUdldFNhbGVzU3RhdHMSIC5jb25jZXJ0LnYxLkdldFNhbGVzU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRTYWxlc1N0YXRzUmVzcG9uc2UiA5ACARJXCg5SZWNvbmNpbGVTZWF0cxIhLmNvbmNlcnQudjEuUmVjb25jaWxlU2VhdHNSZXF1ZXN0GiIuY29uY2VydC52MS5SZWNvbmNpbGVTZWF0c1Jlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_concert_v1_concert, file_google_protobuf_timestamp]);
+  fileDesc("ChZjb25jZXJ0L3YxL2FkbWluLnByb3RvEgpjb25jZXJ0LnYxIocBChRDcmVhdGVDb25jZXJ0UmVxdWVzdBIZCgV0aXRsZRgBIAEoCUIKukgHcgUQARjIARIaCgZhcnRpc3QYAiABKAlCCrpIB3IFEAEYyAESGQoFdmVudWUYAyABKAlCCrpIB3IFEAEYyAESHQoLZGVzY3JpcHRpb24YBCABKAlCCLpIBXIDGIgnIj0KFUNyZWF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0IucBChRVcGRhdGVDb25jZXJ0UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh4KBXRpdGxlGAIgASgJQgq6SAdyBRABGMgBSACIAQESHwoGYXJ0aXN0GAMgASgJQgq6SAdyBRABGMgBSAGIAQESHgoFdmVudWUYBCABKAlCCrpIB3IFEAEYyAFIAogBARIiCgtkZXNjcmlwdGlvbhgFIAEoCUIIukgFcgMYiCdIA4gBAUIICgZfdGl0bGVCCQoHX2FydGlzdEIICgZfdmVudWVCDgoMX2Rlc2NyaXB0aW9uIj0KFVVwZGF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0Il4KCkdyYWRlU2VhdHMSGAoFZ3JhZGUYASABKAlCCbpIBnIEEAEYFBIZCgVjb3VudBgCIAEoBUIKukgHGgUYkE4oARIbCgVwcmljZRgDIAEoA0IMukgJIgcYgK3iBCgAIuYBChJBZGRTY2hlZHVsZVJlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgABJICgRkYXRlGAIgASgJQjq6SDdyNTIzXlswLTldezR9LSgwWzEtOV18MVswLTJdKS0oMFsxLTldfFsxMl1bMC05XXwzWzAxXSkkEjUKCXN0YXJ0c19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBrpIA8gBARIyCgZncmFkZXMYBCADKAsyFi5jb25jZXJ0LnYxLkdyYWRlU2VhdHNCCrpIB5IBBAgBEBQiPQoTQWRkU2NoZWR1bGVSZXNwb25zZRImCghzY2hlZHVsZRgBIAEoCzIULmNvbmNlcnQudjEuU2NoZWR1bGUiMwoUR2V0UXVldWVTdGF0c1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACKHAQoVR2V0UXVldWVTdGF0c1Jlc3BvbnNlEg8KB3dhaXRpbmcYASABKAMSDgoGYWN0aXZlGAIgASgDEhIKCm1heF9hY3RpdmUYAyABKAUSFgoOYWRtaXR0ZWRfdG90YWwYBCABKAMSIQoZYWRtaXNzaW9uX3JhdGVfcGVyX3NlY29uZBgFIAEoASJjChBMaXN0UXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASFwoGb2Zmc2V0GAIgASgFQge6SAQaAigAEhkKBWxpbWl0GAMgASgFQgq6SAcaBRjoBygAIl8KClF1ZXVlRW50cnkSDwoHdXNlcl9pZBgBIAEoAxIQCghwb3NpdGlvbhgCIAEoAxIuCgplbnRlcmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI8ChFMaXN0UXVldWVSZXNwb25zZRInCgdlbnRyaWVzGAEgAygLMhYuY29uY2VydC52MS5RdWV1ZUVudHJ5IlUKFVNldFF1ZXVlUG9saWN5UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh8KCm1heF9hY3RpdmUYAiABKAVCC7pICBoGGKCNBigAIiwKFlNldFF1ZXVlUG9saWN5UmVzcG9uc2USEgoKbWF4X2FjdGl2ZRgBIAEoBSJPChZSZW1vdmVGcm9tUXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASGAoHdXNlcl9pZBgCIAEoA0IHukgEIgIgACIZChdSZW1vdmVGcm9tUXVldWVSZXNwb25zZSIzChRHZXRTYWxlc1N0YXRzUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAIlEKDVNjaGVkdWxlU2FsZXMSEwoLc2NoZWR1bGVfaWQYASABKAMSDAoEaGVsZBgCIAEoAxIMCgRzb2xkGAMgASgDEg8KB3JldmVudWUYBCABKAMicgoVR2V0U2FsZXNTdGF0c1Jlc3BvbnNlEiwKCXNjaGVkdWxlcxgBIAMoCzIZLmNvbmNlcnQudjEuU2NoZWR1bGVTYWxlcxIMCgRoZWxkGAIgASgDEgwKBHNvbGQYAyABKAMSDwoHcmV2ZW51ZRgEIAEoAyJFChVSZWNvbmNpbGVTZWF0c1JlcXVlc3QSHAoLc2NoZWR1bGVfaWQYASABKANCB7pIBCICIAASDgoGcmVwYWlyGAIgASgIIoUBCglTZWF0RHJpZnQSEwoLc2VhdF9udW1iZXIYASABKAUSJwoEa2luZBgCIAEoDjIZLmNvbmNlcnQudjEuU2VhdERyaWZ0S2luZBIUCgxteXNxbF9zdGF0dXMYAyABKAkSFAoMcmVkaXNfc3RhdHVzGAQgASgJEg4KBmRldGFpbBgFIAEoCSJ7ChZSZWNvbmNpbGVTZWF0c1Jlc3BvbnNlEiUKBmRyaWZ0cxgBIAMoCzIVLmNvbmNlcnQudjEuU2VhdERyaWZ0EhAKCHJlcGFpcmVkGAIgASgIEigKCXJlbWFpbmluZxgDIAMoCzIVLmNvbmNlcnQudjEuU2VhdERyaWZ0IjUKFUdldFdhaXRpbmdMaXN0UmVxdWVzdBIcCgtzY2hlZHVsZV9pZBgBIAEoA0IHukgEIgIgACKTAQoQV2FpdGluZ0xpc3RPZmZlchIQCghlbnRyeV9pZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEhYKDnJlc2VydmF0aW9uX2lkGAMgASgDEhQKDHNlYXRfbnVtYmVycxgEIAMoBRIuCgpoZWxkX3VudGlsGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKtAQoWR2V0V2FpdGluZ0xpc3RSZXNwb25zZRITCgtzY2hlZHVsZV9pZBgBIAEoAxIPCgd3YWl0aW5nGAIgASgDEhQKDHNlYXRzX3dhbnRlZBgDIAEoAxIsCgZvZmZlcnMYBCADKAsyHC5jb25jZXJ0LnYxLldhaXRpbmdMaXN0T2ZmZXISEQoJcHVyY2hhc2VkGAUgASgDEhYKDm9mZmVyc19leHBpcmVkGAYgASgDKsQBCg1TZWF0RHJpZnRLaW5kEh8KG1NFQVRfRFJJRlRfS0lORF9VTlNQRUNJRklFRBAAEiMKH1NFQVRfRFJJRlRfS0lORF9TVEFUVVNfTUlTTUFUQ0gQARIkCiBTRUFUX0RSSUZUX0tJTkRfSE9MRF9LRVlfTUlTU0lORxACEiIKHlNFQVRfRFJJRlRfS0lORF9IT0xEX0tFWV9TVEFMRRADEiMKH1NFQVRfRFJJRlRfS0lORF9IT0xERVJfTUlTTUFUQ0gQBDL7BgoMQWRtaW5TZXJ2aWNlElQKDUNyZWF0ZUNvbmNlcnQSIC5jb25jZXJ0LnYxLkNyZWF0ZUNvbmNlcnRSZXF1ZXN0GiEuY29uY2VydC52MS5DcmVhdGVDb25jZXJ0UmVzcG9uc2USVAoNVXBkYXRlQ29uY2VydBIgLmNvbmNlcnQudjEuVXBkYXRlQ29uY2VydFJlcXVlc3QaIS5jb25jZXJ0LnYxLlVwZGF0ZUNvbmNlcnRSZXNwb25zZRJOCgtBZGRTY2hlZHVsZRIeLmNvbmNlcnQudjEuQWRkU2NoZWR1bGVSZXF1ZXN0Gh8uY29uY2VydC52MS5BZGRTY2hlZHVsZVJlc3BvbnNlElkKDUdldFF1ZXVlU3RhdHMSIC5jb25jZXJ0LnYxLkdldFF1ZXVlU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRRdWV1ZVN0YXRzUmVzcG9uc2UiA5ACARJNCglMaXN0UXVldWUSHC5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlcXVlc3QaHS5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlc3BvbnNlIgOQAgESVwoOU2V0UXVldWVQb2xpY3kSIS5jb25jZXJ0LnYxLlNldFF1ZXVlUG9saWN5UmVxdWVzdBoiLmNvbmNlcnQudjEuU2V0UXVldWVQb2xpY3lSZXNwb25zZRJaCg9SZW1vdmVGcm9tUXVldWUSIi5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlcXVlc3QaIy5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlc3BvbnNlElkKDUdldFNhbGVzU3RhdHMSIC5jb25jZXJ0LnYxLkdldFNhbGVzU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRTYWxlc1N0YXRzUmVzcG9uc2UiA5ACARJXCg5SZWNvbmNpbGVTZWF0cxIhLmNvbmNlcnQudjEuUmVjb25jaWxlU2VhdHNSZXF1ZXN0GiIuY29uY2VydC52MS5SZWNvbmNpbGVTZWF0c1Jlc3BvbnNlElwKDkdldFdhaXRpbmdMaXN0EiEuY29uY2VydC52MS5HZXRXYWl0aW5nTGlzdFJlcXVlc3QaIi5jb25jZXJ0LnYxLkdldFdhaXRpbmdMaXN0UmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_buf_validate_validate, file_concert_v1_concert, file_google_protobuf_timestamp]);
 
 /**
  * CreateConcertRequest describes a new concert.
@@ -719,6 +719,132 @@ export const ReconcileSeatsResponseSchema: GenMessage<ReconcileSeatsResponse> = 
   messageDesc(file_concert_v1_admin, 21);
 
 /**
+ * GetWaitingListRequest names a schedule.
+ *
+ * @generated from message concert.v1.GetWaitingListRequest
+ */
+export type GetWaitingListRequest = Message<"concert.v1.GetWaitingListRequest"> & {
+  /**
+   * Schedule id.
+   *
+   * @generated from field: int64 schedule_id = 1;
+   */
+  scheduleId: bigint;
+};
+
+/**
+ * Describes the message concert.v1.GetWaitingListRequest.
+ * Use `create(GetWaitingListRequestSchema)` to create a new message.
+ */
+export const GetWaitingListRequestSchema: GenMessage<GetWaitingListRequest> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 22);
+
+/**
+ * WaitingListOffer is an open offer: a HELD reservation made for a waiting-list entrant.
+ *
+ * @generated from message concert.v1.WaitingListOffer
+ */
+export type WaitingListOffer = Message<"concert.v1.WaitingListOffer"> & {
+  /**
+   * Waiting-list entry.
+   *
+   * @generated from field: int64 entry_id = 1;
+   */
+  entryId: bigint;
+
+  /**
+   * The fan offered the seats.
+   *
+   * @generated from field: int64 user_id = 2;
+   */
+  userId: bigint;
+
+  /**
+   * The HELD reservation.
+   *
+   * @generated from field: int64 reservation_id = 3;
+   */
+  reservationId: bigint;
+
+  /**
+   * Seats offered.
+   *
+   * @generated from field: repeated int32 seat_numbers = 4;
+   */
+  seatNumbers: number[];
+
+  /**
+   * End of the offer; unpaid, it expires and passes on.
+   *
+   * @generated from field: google.protobuf.Timestamp held_until = 5;
+   */
+  heldUntil?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message concert.v1.WaitingListOffer.
+ * Use `create(WaitingListOfferSchema)` to create a new message.
+ */
+export const WaitingListOfferSchema: GenMessage<WaitingListOffer> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 23);
+
+/**
+ * GetWaitingListResponse summarises a schedule's waiting list.
+ *
+ * @generated from message concert.v1.GetWaitingListResponse
+ */
+export type GetWaitingListResponse = Message<"concert.v1.GetWaitingListResponse"> & {
+  /**
+   * Schedule id.
+   *
+   * @generated from field: int64 schedule_id = 1;
+   */
+  scheduleId: bigint;
+
+  /**
+   * Entries WAITING (the list length).
+   *
+   * @generated from field: int64 waiting = 2;
+   */
+  waiting: bigint;
+
+  /**
+   * Seats wanted by the WAITING entries.
+   *
+   * @generated from field: int64 seats_wanted = 3;
+   */
+  seatsWanted: bigint;
+
+  /**
+   * Open offers, oldest entry first.
+   *
+   * @generated from field: repeated concert.v1.WaitingListOffer offers = 4;
+   */
+  offers: WaitingListOffer[];
+
+  /**
+   * Offers paid so far.
+   *
+   * @generated from field: int64 purchased = 5;
+   */
+  purchased: bigint;
+
+  /**
+   * Offers that expired unpaid so far.
+   *
+   * @generated from field: int64 offers_expired = 6;
+   */
+  offersExpired: bigint;
+};
+
+/**
+ * Describes the message concert.v1.GetWaitingListResponse.
+ * Use `create(GetWaitingListResponseSchema)` to create a new message.
+ */
+export const GetWaitingListResponseSchema: GenMessage<GetWaitingListResponse> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 24);
+
+/**
  * SeatDriftKind is how Redis differs from the database for one seat.
  *
  * @generated from enum concert.v1.SeatDriftKind
@@ -862,6 +988,16 @@ export const AdminService: GenService<{
     methodKind: "unary";
     input: typeof ReconcileSeatsRequestSchema;
     output: typeof ReconcileSeatsResponseSchema;
+  },
+  /**
+   * GetWaitingList reports a schedule's waiting list: how many wait and the offers open now.
+   *
+   * @generated from rpc concert.v1.AdminService.GetWaitingList
+   */
+  getWaitingList: {
+    methodKind: "unary";
+    input: typeof GetWaitingListRequestSchema;
+    output: typeof GetWaitingListResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_concert_v1_admin, 0);
