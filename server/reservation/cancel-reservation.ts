@@ -28,9 +28,10 @@ export class CancelReservation {
       const r = input.reservationId > 0 ? await this.reservations.lock(tx, input.reservationId) : undefined;
       if (!r) throw reservationNotFound(input.reservationId);
       assertLiveHoldOf(r, input.userId, now);
+      await this.reservations.markReleased(tx, r, "CANCELLED", now);
       // Before any seat changes: the locks that order us against joins and other offering transactions.
       const waitedFor = await this.offers.prepare(tx, [r.scheduleId]);
-      await this.reservations.release(tx, r, "CANCELLED", now);
+      await this.reservations.freeSeats(tx, r, "CANCELLED", now);
       await this.outbox.append(tx, [reservationCancelled(r, now)]);
       // The freed seats go to the waiting list, if anyone waits, in this same transaction.
       const offered = await this.offers.offer(tx, waitedFor, now);

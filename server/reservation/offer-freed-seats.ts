@@ -20,8 +20,9 @@ const MAX_OFFERS_PER_SCHEDULE = 200;
  * keeps their place and later entrants who fit are served, and this repeats while seats and fitting
  * entrants remain. The offer is a normal HELD reservation of HOLD_TTL_SECONDS with a SeatsOffered event.
  *
- * Call `prepare` before freeing any seat (it takes the locks that order offering transactions and
- * joins, before any seat lock, so two sweepers or cancels never deadlock or offer twice), then `offer`.
+ * Call `prepare` after the reservation rows changed status and before freeing any seat (it takes the
+ * locks that order offering transactions and joins, before any seat lock, so two sweepers or cancels
+ * never deadlock or offer twice), then `offer`.
  */
 export class OfferFreedSeats {
   constructor(

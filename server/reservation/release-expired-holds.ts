@@ -31,9 +31,10 @@ export class ReleaseExpiredHolds {
     for (let i = 0; i < maxBatches; i++) {
       const { due: released, offered } = await this.tx.run(async (tx) => {
         const due = await this.reservations.lockDueHolds(tx, now, this.batchSize);
+        for (const r of due) await this.reservations.markReleased(tx, r, "EXPIRED", now);
         // Before any seat changes: the locks that order us against joins and other offering transactions.
         const waitedFor = due.length > 0 ? await this.offers.prepare(tx, due.map((r) => r.scheduleId)) : [];
-        for (const r of due) await this.reservations.release(tx, r, "EXPIRED", now);
+        for (const r of due) await this.reservations.freeSeats(tx, r, "EXPIRED", now);
         if (due.length > 0) await this.outbox.append(tx, due.map((r) => reservationExpired(r, now)));
         // Freed seats (an expired offer's too) pass on to the waiting list in this same transaction.
         return { due, offered: await this.offers.offer(tx, waitedFor, now) };

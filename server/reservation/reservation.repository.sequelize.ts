@@ -175,11 +175,14 @@ export class SequelizeReservationRepository implements ReservationRepository {
     return this.withSeats(rows);
   }
 
-  async release(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void> {
+  async markReleased(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void> {
     await this.db.query("UPDATE reservations SET status = ?, updated_at = ? WHERE id = ? AND status = 'HELD'", {
       replacements: [status, sqlTime(now), r.id],
       transaction: tx,
     });
+  }
+
+  async freeSeats(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void> {
     await this.db.query("UPDATE seats SET status = 'AVAILABLE', reservation_id = NULL WHERE reservation_id = ? AND status = 'HELD'", {
       replacements: [r.id],
       transaction: tx,

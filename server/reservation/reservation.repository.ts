@@ -38,8 +38,14 @@ export interface ReservationRepository {
    */
   lockForPayment(tx: Transaction, id: number, payerId: number): Promise<{ reservation: Reservation; balance: number } | undefined>;
   listByUser(userId: number, limit: number, beforeId?: number): Promise<Reservation[]>;
-  /** HELD -> CANCELLED or EXPIRED: seats back to AVAILABLE, the live-seat rows retired (an offer's entry DECLINED or OFFER_EXPIRED). */
-  release(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void>;
+  /**
+   * Releasing a hold, step 1: HELD -> CANCELLED or EXPIRED (the reservation row only). Done before the
+   * waiting-list locks (OfferFreedSeats.prepare), so a transaction never holds the list's head while it
+   * waits for a reservation-index lock that a sweeper's claim holds (the sweeper then waits for the head).
+   */
+  markReleased(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void>;
+  /** Releasing a hold, step 2: seats back to AVAILABLE, the live-seat rows retired (an offer's entry DECLINED or OFFER_EXPIRED). */
+  freeSeats(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void>;
   /**
    * Late payment: an EXPIRED reservation takes its own seats again (HELD) iff every one is still
    * AVAILABLE; returns false (and changes nothing) otherwise. A reservation still HELD needs no re-take.
