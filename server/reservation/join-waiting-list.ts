@@ -19,12 +19,16 @@ export class JoinWaitingList {
     if (!Number.isInteger(input.seatCount) || input.seatCount < 1 || input.seatCount > MAX_SEATS_PER_HOLD) {
       throw new DomainError("VALIDATION_FAILED", `invalid request: seat_count: give 1 to ${MAX_SEATS_PER_HOLD} seats`);
     }
+    // Cheap refusal first, without the exclusive lock: during an open sale a crowd calling this must not
+    // queue up on the schedule row that every hold shares.
+    const freeNow = input.scheduleId > 0 ? await this.list.availableSeatCount(input.scheduleId) : 0;
+    if (freeNow > 0) throw seatsStillAvailable(input.scheduleId, freeNow);
     return this.tx.run(async (tx) => {
       const schedule = input.scheduleId > 0 ? await this.list.lockScheduleForJoin(tx, input.scheduleId) : undefined;
       if (!schedule) throw scheduleNotFound(input.scheduleId);
       const live = await this.list.lockLiveEntry(tx, input.scheduleId, input.userId);
       if (live) return live;
-      const free = await this.list.availableSeatCount(tx, input.scheduleId);
+      const free = await this.list.availableSeatCount(input.scheduleId, tx);
       if (free > 0) throw seatsStillAvailable(input.scheduleId, free);
       await this.list.insert(tx, { ...input, now: this.clock() });
       return (await this.list.latestOf(input.scheduleId, input.userId, tx))!;

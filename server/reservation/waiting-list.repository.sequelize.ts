@@ -52,7 +52,7 @@ export class SequelizeWaitingListRepository implements WaitingListRepository {
     return row ? { concertId: Number(row.concert_id) } : undefined;
   }
 
-  async availableSeatCount(tx: Transaction, scheduleId: number): Promise<number> {
+  async availableSeatCount(scheduleId: number, tx?: Transaction): Promise<number> {
     const [row] = await this.select<{ n: number }>(
       tx,
       "SELECT COUNT(*) AS n FROM seats WHERE schedule_id = ? AND status = 'AVAILABLE'",

@@ -11,7 +11,7 @@ export interface WaitingListRepository {
   /** Locks the schedule row exclusively (join); its concert, or undefined when it does not exist. */
   lockScheduleForJoin(tx: Transaction, scheduleId: number): Promise<{ concertId: number } | undefined>;
   /** AVAILABLE seats of the schedule (committed state). */
-  availableSeatCount(tx: Transaction, scheduleId: number): Promise<number>;
+  availableSeatCount(scheduleId: number, tx?: Transaction): Promise<number>;
   /** The fan's WAITING or OFFERED entry, row-locked. */
   lockLiveEntry(tx: Transaction, scheduleId: number, userId: number): Promise<WaitingListEntry | undefined>;
   /** Adds a WAITING entry at the back; undefined when the fan already has a live one (unique key). */
