@@ -94,6 +94,10 @@ const topLevel: Record<string, { description: string; load: Loader }> = {
     description: "report (and with --repair fix from MySQL) every difference between Redis seat state and MySQL for a schedule (admin)",
     load: () => import("./commands/reconcile/run.js"),
   },
+  waitlist: {
+    description: "waiting list of a sold-out schedule: how many wait and the offers open now (admin)",
+    load: () => import("./commands/waitlist/show.js"),
+  },
 };
 
 /** The noun and verb the command line names (options never come before the noun: none are global). */

@@ -95,9 +95,10 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Ap
   const concert = createConcertModule(infra, seats, queue.openings);
   const sales = createSalesModule(infra);
   const ops = createOpsModule(infra, EXPOSED_SERVICES, opts.ops);
-  // Order matters for interceptors (payment's replay check wraps queue's token check, which asks it) and
-  // for workers (started in order, stopped in reverse: the sales consumer first, then the relay).
-  const modules: ModuleParts[] = [concert, payment, queue, reservation, outbox, sales, seats];
+  // Order matters for interceptors (payment's replay check and reservation's token waiver wrap queue's
+  // token check, which asks them) and for workers (started in order, stopped in reverse: the sales
+  // consumer first, then the relay).
+  const modules: ModuleParts[] = [concert, payment, reservation, queue, outbox, sales, seats];
 
   const rateLimit = createRateLimitInterceptor({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst });
   const interceptors: Interceptor[] = [

@@ -8,6 +8,7 @@ import { truncate } from "./table-layout.js";
 /** Colours by event type: holds yellow, money and confirmations green, releases red, queue blue. */
 export const TYPE_COLORS: Record<string, string> = {
   SeatsHeld: "yellow",
+  SeatsOffered: "yellow",
   ReservationConfirmed: "green",
   ReservationCancelled: "red",
   ReservationExpired: "red",

@@ -93,4 +93,8 @@ export class AdminApi {
   reconcileSeats(scheduleId: bigint, repair: boolean) {
     return this.call("ReconcileSeats", () => this.admin.reconcileSeats({ scheduleId, repair }));
   }
+
+  getWaitingList(scheduleId: bigint) {
+    return this.call("GetWaitingList", () => this.admin.getWaitingList({ scheduleId }));
+  }
 }

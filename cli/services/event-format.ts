@@ -15,11 +15,13 @@ export function summarize(type: string, payload: unknown): string {
   switch (type) {
     case "SeatsHeld":
       return parts(`reservation ${p.reservationId}`, `user ${p.userId}`, `schedule ${p.scheduleId}`, seats, krw(p.totalPrice), `until ${clock(p.heldUntil)}`);
+    case "SeatsOffered":
+      return parts(`reservation ${p.reservationId}`, `user ${p.userId}`, `schedule ${p.scheduleId}`, seats, krw(p.totalPrice), `waiting-list entry ${p.waitingListEntryId}`, `until ${clock(p.heldUntil)}`);
     case "ReservationCancelled":
     case "ReservationExpired":
       return parts(`reservation ${p.reservationId}`, `user ${p.userId}`, `schedule ${p.scheduleId}`, seats, "released");
     case "ReservationConfirmed":
-      return parts(`reservation ${p.reservationId}`, `user ${p.userId}`, `schedule ${p.scheduleId}`, seats, krw(p.totalPrice), `payment ${p.paymentId}`);
+      return parts(`reservation ${p.reservationId}`, `user ${p.userId}`, `schedule ${p.scheduleId}`, seats, krw(p.totalPrice), `payment ${p.paymentId}`, p.latePayment === true && "late");
     case "BalanceCharged":
       return parts(`user ${p.userId}`, `+${krw(p.amount)}`, `balance ${krw(p.balance)}`);
     case "PaymentCompleted":

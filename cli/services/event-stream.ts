@@ -9,7 +9,7 @@ export const EVENT_TOPICS = ["reservation-events", "payment-events", "queue-even
 export type EventTopic = (typeof EVENT_TOPICS)[number];
 
 export const EVENT_TYPES: Record<EventTopic, readonly string[]> = {
-  "reservation-events": ["SeatsHeld", "ReservationCancelled", "ReservationExpired", "ReservationConfirmed"],
+  "reservation-events": ["SeatsHeld", "SeatsOffered", "ReservationCancelled", "ReservationExpired", "ReservationConfirmed"],
   "payment-events": ["BalanceCharged", "PaymentCompleted"],
   "queue-events": ["TokenIssued", "TokenActivated", "TokenExpired"],
 };

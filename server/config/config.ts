@@ -23,6 +23,8 @@ export interface Config {
   authJwtSecret: string;
   queueTokenSecret: string;
   holdTtlSeconds: number;
+  /** LATE_PAY_GRACE_SECONDS (SPEC 7.3): how long after held_until a Pay may still re-take and buy the seats. */
+  latePayGraceSeconds: number;
   queueActiveTtlSeconds: number;
   queueMaxActive: number;
   /** Polls per second a concert's whole line may cost when every fan follows next_poll_after_ms. */
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     authJwtSecret,
     queueTokenSecret,
     holdTtlSeconds: int(env, "HOLD_TTL_SECONDS", 300, 1, 86_400),
+    latePayGraceSeconds: int(env, "LATE_PAY_GRACE_SECONDS", 60, 0, 86_400),
     queueActiveTtlSeconds: int(env, "QUEUE_ACTIVE_TTL_SECONDS", 1800, 1, 86_400),
     queueMaxActive: int(env, "QUEUE_MAX_ACTIVE", 100, 0, 100_000),
     queuePollBudgetPerSecond: int(env, "QUEUE_POLL_BUDGET_PER_SECOND", 2000, 1, 10_000_000),

@@ -1,6 +1,7 @@
-import type { Interceptor } from "@connectrpc/connect";
+import type { Interceptor, StreamRequest, UnaryRequest } from "@connectrpc/connect";
+import type { QueueTokenContext } from "../rpc/context-keys.js";
 import type { DescMethod } from "@bufbuild/protobuf";
-import { kAuth, kQueueToken, kReplayCheck } from "../rpc/context-keys.js";
+import { kAuth, kQueueToken, kReplayCheck, kTokenWaiver } from "../rpc/context-keys.js";
 import { idOf } from "../shared/ids.js";
 import type { ConcertLookup } from "./concert-lookup.js";
 import { EntryState } from "./entry-state.js";
@@ -13,6 +14,7 @@ import type { QueueStore } from "./queue.store.js";
 import { signInFirst } from "../identity/identity.errors.js";
 
 type Message = Record<string, unknown>;
+type UnaryOrStreamRequest = UnaryRequest | StreamRequest;
 /** Finds the concert a booking request concerns; undefined when its row does not exist (the handler answers NOT_FOUND). */
 type ConcertOf = (m: Message, lookup: ConcertLookup) => Promise<number | undefined>;
 
@@ -40,7 +42,8 @@ const NEEDS_ANY = new Set([
  * secret alone; the state comes from one read-only Redis script. Codes follow SPEC's error table:
  * missing, tampered, unknown or expired -> UNAUTHENTICATED; another user's or concert's, or still
  * WAITING -> PERMISSION_DENIED. An ended token still passes for a request that only replays a stored
- * result (a retried Pay), so the retry gets its first answer as SPEC promises.
+ * result (a retried Pay), so the retry gets its first answer as SPEC promises. A booking request the
+ * owning module waives (kTokenWaiver: a waiting-list offer, a late payment) passes with no token at all.
  */
 export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: QueueStore, lookup: ConcertLookup): Interceptor {
   // RPCs found to need no token are remembered, so most calls skip building "<service>/<method>".
@@ -54,11 +57,24 @@ export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: Que
     }
     const auth = req.contextValues.get(kAuth);
     if (!auth) throw signInFirst();
+    const waiver = concertOf !== undefined && !req.stream ? req.contextValues.get(kTokenWaiver) : undefined;
+    let verified: QueueTokenContext;
+    try {
+      verified = await verify(req, auth.userId, concertOf);
+    } catch (e) {
+      // Asked only when the token would be refused, so a normal booking pays nothing for the rule.
+      if (waiver && (await waiver())) return next(req);
+      throw e;
+    }
+    req.contextValues.set(kQueueToken, verified);
+    return next(req);
+  };
+  const verify = async (req: UnaryOrStreamRequest, userId: number, concertOf: ConcertOf | undefined): Promise<QueueTokenContext> => {
     const token = req.header.get("x-queue-token")?.trim();
     if (!token) throw queueTokenMissing();
     const claims = signer.verify(token);
     if (!claims) throw queueTokenTampered();
-    if (claims.userId !== auth.userId) throw queueTokenOfAnotherUser();
+    if (claims.userId !== userId) throw queueTokenOfAnotherUser();
     if (concertOf !== undefined) {
       // A request for a row that does not exist skips the match so the handler's NOT_FOUND is what the
       // caller sees; the caller still needs a live ACTIVE token of their own.
@@ -77,8 +93,7 @@ export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: Que
       if (status.state === EntryState.BeforeOpen) throw queueTokenBeforeOpen();
       if (status.state === EntryState.SoldOut) throw queueTokenSoldOut();
     }
-    req.contextValues.set(kQueueToken, { token, ...claims });
-    return next(req);
+    return { token, ...claims };
   };
   // Not async itself: an RPC that needs no token passes straight through without a promise of its own.
   return (next) => {

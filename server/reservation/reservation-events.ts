@@ -1,5 +1,7 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { ReservationCancelledSchema, ReservationConfirmedSchema, ReservationExpiredSchema, SeatsHeldSchema } from "../../gen/concert/v1/events_pb.js";
+import {
+  ReservationCancelledSchema, ReservationConfirmedSchema, ReservationExpiredSchema, SeatsHeldSchema, SeatsOfferedSchema,
+} from "../../gen/concert/v1/events_pb.js";
 import { outboxEvent, type OutboxEvent } from "../outbox/outbox-event.js";
 import type { Reservation } from "./reservation.js";
 
@@ -23,6 +25,18 @@ export const reservationCancelled = (r: Reservation, now: Date): OutboxEvent =>
 export const reservationExpired = (r: Reservation, now: Date): OutboxEvent =>
   outboxEvent("reservation-events", r.id, ReservationExpiredSchema, common(r, now));
 
-/** Written by Pay, in the payment's transaction. */
+/** A waiting-list offer: a HELD reservation the server made for the entrant (SPEC 7.3). */
+export const seatsOffered = (r: Reservation, now: Date): OutboxEvent =>
+  outboxEvent("reservation-events", r.id, SeatsOfferedSchema, {
+    ...common(r, now),
+    heldUntil: timestampFromDate(r.heldUntil),
+    waitingListEntryId: BigInt(r.waitingListEntryId ?? 0),
+  });
+
+/** Written by Pay, in the payment's transaction; a payment after held_until (within the grace period) is a late one. */
 export const reservationConfirmed = (r: Reservation, p: { id: number; paidAt: Date }): OutboxEvent =>
-  outboxEvent("reservation-events", r.id, ReservationConfirmedSchema, { ...common(r, p.paidAt), paymentId: BigInt(p.id) });
+  outboxEvent("reservation-events", r.id, ReservationConfirmedSchema, {
+    ...common(r, p.paidAt),
+    paymentId: BigInt(p.id),
+    latePayment: p.paidAt.getTime() > r.heldUntil.getTime(),
+  });

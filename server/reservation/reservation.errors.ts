@@ -39,3 +39,29 @@ export function assertLiveHoldOf(r: Reservation, userId: number, now: Date): voi
   if (r.status === "EXPIRED" || (r.status === "HELD" && r.heldUntil <= now)) throw holdExpired(r);
   if (r.status !== "HELD") throw notHeld(r);
 }
+
+export const latePaymentRefused = (r: Reservation, graceSeconds: number) =>
+  new DomainError(
+    "LATE_PAYMENT_REFUSED",
+    `the hold of reservation ${r.id} expired at ${r.heldUntil.toISOString()} and seat ${r.seatNumbers.join(", ")} is no longer free ` +
+      `(a late payment within ${graceSeconds} s needs every seat still AVAILABLE); nothing was charged; hold other seats with HoldSeats`,
+  );
+
+export const seatsStillAvailable = (scheduleId: number, free: number) =>
+  new DomainError(
+    "SEATS_STILL_AVAILABLE",
+    `schedule ${scheduleId} still has ${free} AVAILABLE seat(s); the waiting list is for sold-out dates: join the queue and hold seats with HoldSeats`,
+  );
+
+export const waitingListEntryNotFound = (scheduleId: number) =>
+  new DomainError(
+    "WAITING_LIST_ENTRY_NOT_FOUND",
+    `you are not on the waiting list of schedule ${scheduleId}; join it with JoinWaitingList`,
+  );
+
+export const offerOpen = (scheduleId: number, reservationId: number | undefined) =>
+  new DomainError(
+    "WAITING_LIST_OFFER_OPEN",
+    `your waiting-list place on schedule ${scheduleId} already has an offer (reservation ${reservationId}); ` +
+      "pay it with Pay or decline it with CancelReservation (no queue token needed)",
+  );

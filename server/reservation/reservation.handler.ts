@@ -16,7 +16,9 @@ export interface ReservationHandlerDeps {
 }
 
 /** ReservationService: protobuf <-> use cases. Auth, validation and the queue-token check ran before. */
-export function createReservationHandler(d: ReservationHandlerDeps): ServiceImpl<typeof ReservationService> {
+export function createReservationHandler(
+  d: ReservationHandlerDeps,
+): Pick<ServiceImpl<typeof ReservationService>, "holdSeats" | "getReservation" | "listMyReservations" | "cancelReservation"> {
   return {
     async holdSeats(req, ctx) {
       const r = await d.holdSeats.execute({ userId: callerOf(ctx), scheduleId: idOf(req.scheduleId), seatNumbers: req.seatNumbers });

@@ -16,9 +16,10 @@ interface ReservationRow {
   status: ReservationStatus;
   held_until: Date;
   created_at: Date;
+  waiting_list_entry_id: number | null;
 }
 
-const COLUMNS = "id, user_id, concert_id, schedule_id, total_price, status, held_until, created_at";
+const COLUMNS = "id, user_id, concert_id, schedule_id, total_price, status, held_until, created_at, waiting_list_entry_id";
 
 const toReservation = (r: ReservationRow, seats: number[]): Reservation => ({
   id: Number(r.id),
@@ -30,6 +31,7 @@ const toReservation = (r: ReservationRow, seats: number[]): Reservation => ({
   status: r.status,
   heldUntil: new Date(r.held_until),
   createdAt: new Date(r.created_at),
+  ...(r.waiting_list_entry_id ? { waitingListEntryId: Number(r.waiting_list_entry_id) } : {}),
 });
 
 export class SequelizeReservationRepository implements ReservationRepository {
@@ -78,9 +80,9 @@ export class SequelizeReservationRepository implements ReservationRepository {
     // Prepared statements on the transaction's connection (db/prepared.ts): the hot path of a sale.
     const { insertId } = await run(
       tx,
-      `INSERT INTO reservations (user_id, concert_id, schedule_id, total_price, status, held_until, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'HELD', ?, ?, ?)`,
-      [h.userId, h.concertId, h.scheduleId, h.totalPrice, sqlTime(h.heldUntil), sqlTime(h.now), sqlTime(h.now)],
+      `INSERT INTO reservations (user_id, concert_id, schedule_id, total_price, status, held_until, created_at, updated_at, waiting_list_entry_id)
+       VALUES (?, ?, ?, ?, 'HELD', ?, ?, ?, ?)`,
+      [h.userId, h.concertId, h.scheduleId, h.totalPrice, sqlTime(h.heldUntil), sqlTime(h.now), sqlTime(h.now), h.waitingListEntryId ?? null],
     );
     const reservationId = Number(insertId);
     // The conditional UPDATE is the guard: it locks the seats (via the unique index, in seat order)
@@ -114,6 +116,7 @@ export class SequelizeReservationRepository implements ReservationRepository {
       status: "HELD",
       heldUntil: h.heldUntil,
       createdAt: h.now,
+      ...(h.waitingListEntryId ? { waitingListEntryId: h.waitingListEntryId } : {}),
     };
   }
 
@@ -123,6 +126,16 @@ export class SequelizeReservationRepository implements ReservationRepository {
       type: QueryTypes.SELECT,
     });
     return row ? (await this.withSeats([row]))[0] : undefined;
+  }
+
+  async findWithPaidAt(id: number): Promise<{ reservation: Reservation; paidAt?: Date } | undefined> {
+    const [row] = await this.db.query<ReservationRow & { paid_at: Date | null }>(
+      `SELECT r.id, r.user_id, r.concert_id, r.schedule_id, r.total_price, r.status, r.held_until, r.created_at, r.waiting_list_entry_id, p.paid_at
+       FROM reservations r LEFT JOIN payments p ON p.reservation_id = r.id WHERE r.id = ?`,
+      { replacements: [id], type: QueryTypes.SELECT },
+    );
+    if (!row) return undefined;
+    return { reservation: toReservation(row, []), ...(row.paid_at ? { paidAt: new Date(row.paid_at) } : {}) };
   }
 
   async lock(tx: Transaction, id: number): Promise<Reservation | undefined> {
@@ -142,7 +155,7 @@ export class SequelizeReservationRepository implements ReservationRepository {
     // the one the conditional deduction will see and the balance after is known without a re-read.
     const [row] = await select<ReservationRow & { seats: string | null; balance: number | string | null }>(
       tx,
-      `SELECT r.id, r.user_id, r.concert_id, r.schedule_id, r.total_price, r.status, r.held_until, r.created_at,
+      `SELECT r.id, r.user_id, r.concert_id, r.schedule_id, r.total_price, r.status, r.held_until, r.created_at, r.waiting_list_entry_id,
          (SELECT GROUP_CONCAT(rs.seat_number ORDER BY rs.seat_number) FROM reservation_seats rs WHERE rs.reservation_id = r.id) AS seats,
          b.balance
        FROM reservations r LEFT JOIN balances b ON b.user_id = ?
@@ -162,17 +175,55 @@ export class SequelizeReservationRepository implements ReservationRepository {
     return this.withSeats(rows);
   }
 
-  async release(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void> {
+  async markReleased(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void> {
     await this.db.query("UPDATE reservations SET status = ?, updated_at = ? WHERE id = ? AND status = 'HELD'", {
       replacements: [status, sqlTime(now), r.id],
       transaction: tx,
     });
+  }
+
+  async freeSeats(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void> {
     await this.db.query("UPDATE seats SET status = 'AVAILABLE', reservation_id = NULL WHERE reservation_id = ? AND status = 'HELD'", {
       replacements: [r.id],
       transaction: tx,
     });
     // NULL never collides in the unique key, so the seats can be held again.
     await this.db.query("UPDATE reservation_seats SET live = NULL WHERE reservation_id = ?", { replacements: [r.id], transaction: tx });
+    if (r.waitingListEntryId) {
+      await this.db.query("UPDATE waiting_list_entries SET state = ?, live = NULL, updated_at = ? WHERE id = ? AND state = 'OFFERED'", {
+        replacements: [status === "CANCELLED" ? "DECLINED" : "OFFER_EXPIRED", sqlTime(now), r.waitingListEntryId],
+        transaction: tx,
+      });
+    }
+  }
+
+  async retake(tx: Transaction, r: Reservation, now: Date): Promise<boolean> {
+    if (r.status !== "EXPIRED") return r.status === "HELD";
+    const guards = this.guards;
+    const seats = r.seatNumbers;
+    // The same guard as a new hold: only seats still AVAILABLE change, and all of them or none.
+    const { affectedRows } = await run(
+      tx,
+      `UPDATE seats SET status = 'HELD', reservation_id = ?
+       WHERE schedule_id = ? AND seat_number IN (${marks(seats.length)})${guards === "on" ? " AND status = 'AVAILABLE'" : ""}`,
+      [r.id, r.scheduleId, ...seats],
+    );
+    if (Number(affectedRows) !== seats.length) return false;
+    if (guards === "on") {
+      try {
+        // Backstop: the live-seat unique key refuses the re-take if another live hold has a seat.
+        await run(tx, "UPDATE reservation_seats SET live = 1 WHERE reservation_id = ?", [r.id]);
+      } catch (e) {
+        if (isDuplicateKey(e)) return false;
+        throw e;
+      }
+    }
+    const { affectedRows: back } = await run(
+      tx,
+      "UPDATE reservations SET status = 'HELD', updated_at = ? WHERE id = ? AND status = 'EXPIRED'",
+      [sqlTime(now), r.id],
+    );
+    return Number(back) === 1;
   }
 
   async confirm(tx: Transaction, r: Reservation, now: Date): Promise<void> {
@@ -184,6 +235,14 @@ export class SequelizeReservationRepository implements ReservationRepository {
        SET r.status = 'CONFIRMED', r.updated_at = ?, s.status = 'SOLD' WHERE r.id = ?`,
       [sqlTime(now), r.id],
     );
+    if (r.waitingListEntryId) {
+      // A late payment of an expired offer counts as its purchase too.
+      await run(
+        tx,
+        "UPDATE waiting_list_entries SET state = 'PURCHASED', live = NULL, updated_at = ? WHERE id = ? AND state IN ('OFFERED', 'OFFER_EXPIRED')",
+        [sqlTime(now), r.waitingListEntryId],
+      );
+    }
   }
 
   async lockDueHolds(tx: Transaction, now: Date, limit: number): Promise<Reservation[]> {

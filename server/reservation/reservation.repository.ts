@@ -15,6 +15,8 @@ export interface NewHold {
   totalPrice: number;
   heldUntil: Date;
   now: Date;
+  /** A waiting-list offer: the entry it answers. */
+  waitingListEntryId?: number;
 }
 
 /** Port: reservations and the seats they hold, in the database (the final word on who holds what). */
@@ -26,6 +28,8 @@ export interface ReservationRepository {
    */
   insertHold(tx: Transaction, hold: NewHold): Promise<Reservation>;
   find(id: number): Promise<Reservation | undefined>;
+  /** The reservation (without its seats) and when it was paid, if it was: what the queue-token waiver decides on. */
+  findWithPaidAt(id: number): Promise<{ reservation: Reservation; paidAt?: Date } | undefined>;
   /** Reads and row-locks a reservation until the transaction ends. */
   lock(tx: Transaction, id: number): Promise<Reservation | undefined>;
   /**
@@ -34,9 +38,20 @@ export interface ReservationRepository {
    */
   lockForPayment(tx: Transaction, id: number, payerId: number): Promise<{ reservation: Reservation; balance: number } | undefined>;
   listByUser(userId: number, limit: number, beforeId?: number): Promise<Reservation[]>;
-  /** HELD -> CANCELLED or EXPIRED: seats back to AVAILABLE, the live-seat rows retired. */
-  release(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void>;
-  /** HELD -> CONFIRMED: seats SOLD. */
+  /**
+   * Releasing a hold, step 1: HELD -> CANCELLED or EXPIRED (the reservation row only). Done before the
+   * waiting-list locks (OfferFreedSeats.prepare), so a transaction never holds the list's head while it
+   * waits for a reservation-index lock that a sweeper's claim holds (the sweeper then waits for the head).
+   */
+  markReleased(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void>;
+  /** Releasing a hold, step 2: seats back to AVAILABLE, the live-seat rows retired (an offer's entry DECLINED or OFFER_EXPIRED). */
+  freeSeats(tx: Transaction, r: Reservation, status: "CANCELLED" | "EXPIRED", now: Date): Promise<void>;
+  /**
+   * Late payment: an EXPIRED reservation takes its own seats again (HELD) iff every one is still
+   * AVAILABLE; returns false (and changes nothing) otherwise. A reservation still HELD needs no re-take.
+   */
+  retake(tx: Transaction, r: Reservation, now: Date): Promise<boolean>;
+  /** HELD -> CONFIRMED: seats SOLD (and a waiting-list offer's entry PURCHASED). */
   confirm(tx: Transaction, r: Reservation, now: Date): Promise<void>;
   /** Locks up to `limit` HELD reservations past held_until, skipping rows another process has locked. */
   lockDueHolds(tx: Transaction, now: Date, limit: number): Promise<Reservation[]>;

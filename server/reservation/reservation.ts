@@ -12,6 +12,8 @@ export interface Reservation {
   status: ReservationStatus;
   heldUntil: Date;
   createdAt: Date;
+  /** Set when the server made this hold as a waiting-list offer (the entry it answers). */
+  waitingListEntryId?: number;
 }
 
 export const MAX_SEATS_PER_HOLD = 4;

@@ -25,3 +25,12 @@ export const kQueueToken = createContextKey<QueueTokenContext | undefined>(undef
 export type ReplayCheck = () => Promise<boolean>;
 
 export const kReplayCheck = createContextKey<ReplayCheck | undefined>(undefined, { description: "stored-result replay check" });
+
+/**
+ * Set by the module that owns a booking request's resource: asks, only when the queue-token check would
+ * refuse the request, whether it needs no queue token at all (a waiting-list offer, a late payment: the
+ * reservation module decides). The queue module knows nothing of why.
+ */
+export type TokenWaiver = () => Promise<boolean>;
+
+export const kTokenWaiver = createContextKey<TokenWaiver | undefined>(undefined, { description: "queue-token waiver" });

@@ -23,4 +23,8 @@ export const connectCodeOf: Record<DomainErrorCode, Code> = {
   RATE_LIMITED: Code.ResourceExhausted,
   SALES_ALREADY_OPEN: Code.FailedPrecondition,
   NO_DRAW: Code.FailedPrecondition,
+  SEATS_STILL_AVAILABLE: Code.FailedPrecondition,
+  WAITING_LIST_ENTRY_NOT_FOUND: Code.NotFound,
+  WAITING_LIST_OFFER_OPEN: Code.FailedPrecondition,
+  LATE_PAYMENT_REFUSED: Code.FailedPrecondition,
 };

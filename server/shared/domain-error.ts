@@ -22,7 +22,11 @@ export type DomainErrorCode =
   | "INSUFFICIENT_BALANCE"
   | "RATE_LIMITED"
   | "SALES_ALREADY_OPEN"
-  | "NO_DRAW";
+  | "NO_DRAW"
+  | "SEATS_STILL_AVAILABLE"
+  | "WAITING_LIST_ENTRY_NOT_FOUND"
+  | "WAITING_LIST_OFFER_OPEN"
+  | "LATE_PAYMENT_REFUSED";
 
 /** An expected failure with a message meant for the caller: it says what to do next. */
 export class DomainError extends Error {

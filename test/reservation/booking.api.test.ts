@@ -100,8 +100,8 @@ describe("booking through the API (real server, MySQL, Redis, queue tokens)", ()
     expect(Number((rows as Array<{ n: number }>)[0].n)).toBe(1);
   });
 
-  it("an unpaid hold expires by itself within 5 s of held_until, and Pay then says FAILED_PRECONDITION", async () => {
-    const short = await startTestServer({ holdTtlSeconds: 2 });
+  it("an unpaid hold expires by itself within 5 s of held_until, and Pay then (no late-payment grace) says FAILED_PRECONDITION", async () => {
+    const short = await startTestServer({ holdTtlSeconds: 2, latePayGraceSeconds: 0 });
     try {
       await expiresUnpaid(short.url);
     } finally {

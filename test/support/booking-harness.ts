@@ -16,6 +16,11 @@ import { SequelizeBalanceRepository } from "../../server/payment/balance.reposit
 import { SequelizeSeatStates } from "../../server/seats/seat-states.sequelize.js";
 import { ReservationsForPayment } from "../../server/reservation/reservations-for-payment.js";
 import { OpenSeatHoldGate } from "./open-seat-gate.js";
+import { SequelizeWaitingListRepository } from "../../server/reservation/waiting-list.repository.sequelize.js";
+import { OfferFreedSeats } from "../../server/reservation/offer-freed-seats.js";
+import { JoinWaitingList } from "../../server/reservation/join-waiting-list.js";
+import { LeaveWaitingList } from "../../server/reservation/leave-waiting-list.js";
+import { GetWaitingListEntry } from "../../server/reservation/get-waiting-list-entry.js";
 import { SequelizeIdempotencyStore } from "../../server/payment/idempotency.store.sequelize.js";
 import { SequelizePaymentRepository } from "../../server/payment/payment.repository.sequelize.js";
 import { ChargeBalance } from "../../server/payment/charge-balance.js";
@@ -29,7 +34,7 @@ import { deleteKeysWithPrefix, testRedis } from "./redis.js";
  * without the HTTP layer: race tests drive them directly, and negative controls build them with
  * raceGuards "off" (a constructor option, unreachable from production).
  */
-export async function createBookingHarness(opts: { holdTtlSeconds?: number; poolMax?: number } = {}) {
+export async function createBookingHarness(opts: { holdTtlSeconds?: number; poolMax?: number; latePayGraceSeconds?: number } = {}) {
   const database = await createTestDatabase();
   const db: Sequelize = createSequelize(database.url, [], opts.poolMax ?? 30);
   const prefix = `test:${uniqueId("bk")}:`;
@@ -46,20 +51,27 @@ export async function createBookingHarness(opts: { holdTtlSeconds?: number; pool
   const ended: Array<{ concertId: number; userId: number }> = [];
   const sessions: ActiveSessions = { end: async (concertId, userId) => void ended.push({ concertId, userId }) };
   const holdTtlSeconds = opts.holdTtlSeconds ?? 300;
+  const latePayGraceSeconds = opts.latePayGraceSeconds ?? 0;
+  const waitingList = new SequelizeWaitingListRepository(db);
 
   const useCases = (raceGuards: RaceGuards = "on") => {
     // Negative controls: the SQL adapters built with their guards off, and (for holds) a Redis gate that lets everyone through.
     const off = raceGuards === "off";
     const held = off ? new SequelizeReservationRepository(db, { raceGuards }) : reservations;
     const money = off ? new SequelizeBalanceRepository(db, { raceGuards }) : balances;
+    const list = off ? new SequelizeWaitingListRepository(db, { raceGuards }) : waitingList;
+    const offers = new OfferFreedSeats(list, held, outbox, gate, { holdTtlSeconds });
     return {
       hold: new HoldSeats(tx, held, off ? new OpenSeatHoldGate(seats) : gate, outbox, { holdTtlSeconds }),
-      cancel: new CancelReservation(tx, reservations, gate, outbox),
-      release: new ReleaseExpiredHolds(tx, reservations, gate, outbox),
+      cancel: new CancelReservation(tx, reservations, gate, outbox, offers),
+      release: new ReleaseExpiredHolds(tx, reservations, gate, outbox, offers),
+      join: new JoinWaitingList(tx, list),
+      leave: new LeaveWaitingList(tx, list),
+      entry: new GetWaitingListEntry(list),
       charge: new ChargeBalance(tx, money, idempotency, outbox),
       pay: new Pay({
         tx,
-        reservations: new ReservationsForPayment(held, outbox),
+        reservations: new ReservationsForPayment(held, outbox, latePayGraceSeconds),
         balances: money,
         payments: new SequelizePaymentRepository(db, { raceGuards }),
         idempotency,
@@ -81,6 +93,7 @@ export async function createBookingHarness(opts: { holdTtlSeconds?: number; pool
     seatStatuses,
     seats,
     reservations,
+    waitingList,
     balances,
     ended,
     useCases,

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file concert/v1/events.proto.
  */
 export const file_concert_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Chdjb25jZXJ0L3YxL2V2ZW50cy5wcm90bxIKY29uY2VydC52MSLpAQoJU2VhdHNIZWxkEhYKDnJlc2VydmF0aW9uX2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSEgoKY29uY2VydF9pZBgDIAEoAxITCgtzY2hlZHVsZV9pZBgEIAEoAxIUCgxzZWF0X251bWJlcnMYBSADKAUSEwoLdG90YWxfcHJpY2UYBiABKAMSLgoKaGVsZF91bnRpbBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLb2NjdXJyZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsQBChRSZXNlcnZhdGlvbkNhbmNlbGxlZBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEhIKCmNvbmNlcnRfaWQYAyABKAMSEwoLc2NoZWR1bGVfaWQYBCABKAMSFAoMc2VhdF9udW1iZXJzGAUgAygFEhMKC3RvdGFsX3ByaWNlGAYgASgDEi8KC29jY3VycmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLCAQoSUmVzZXJ2YXRpb25FeHBpcmVkEhYKDnJlc2VydmF0aW9uX2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSEgoKY29uY2VydF9pZBgDIAEoAxITCgtzY2hlZHVsZV9pZBgEIAEoAxIUCgxzZWF0X251bWJlcnMYBSADKAUSEwoLdG90YWxfcHJpY2UYBiABKAMSLwoLb2NjdXJyZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wItgBChRSZXNlcnZhdGlvbkNvbmZpcm1lZBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEhIKCmNvbmNlcnRfaWQYAyABKAMSEwoLc2NoZWR1bGVfaWQYBCABKAMSFAoMc2VhdF9udW1iZXJzGAUgAygFEhMKC3RvdGFsX3ByaWNlGAYgASgDEhIKCnBheW1lbnRfaWQYByABKAMSLwoLb2NjdXJyZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInMKDkJhbGFuY2VDaGFyZ2VkEg8KB3VzZXJfaWQYASABKAMSDgoGYW1vdW50GAIgASgDEg8KB2JhbGFuY2UYAyABKAMSLwoLb2NjdXJyZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsoBChBQYXltZW50Q29tcGxldGVkEhIKCnBheW1lbnRfaWQYASABKAMSFgoOcmVzZXJ2YXRpb25faWQYAiABKAMSDwoHdXNlcl9pZBgDIAEoAxIOCgZhbW91bnQYBCABKAMSDwoHYmFsYW5jZRgFIAEoAxISCgpjb25jZXJ0X2lkGAYgASgDEhMKC3NjaGVkdWxlX2lkGAcgASgDEi8KC29jY3VycmVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ1CgtUb2tlbklzc3VlZBISCgpjb25jZXJ0X2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSEAoIcG9zaXRpb24YAyABKAMSLwoLb2NjdXJyZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpYBCg5Ub2tlbkFjdGl2YXRlZBISCgpjb25jZXJ0X2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSLgoKZXhwaXJlc19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLb2NjdXJyZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInQKDFRva2VuRXhwaXJlZBISCgpjb25jZXJ0X2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSDgoGcmVhc29uGAMgASgJEi8KC29jY3VycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK2AQoNRHJhd0NvbXBsZXRlZBISCgpjb25jZXJ0X2lkGAEgASgDEhAKCGVudHJhbnRzGAIgASgDEjEKDXNhbGVzX29wZW5fYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKE2ZhaXJuZXNzX2NvbW1pdG1lbnQYBCABKAkSLwoLb2NjdXJyZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImQKDFF1ZXVlU29sZE91dBISCgpjb25jZXJ0X2lkGAEgASgDEg8KB3dhaXRpbmcYAiABKAMSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Chdjb25jZXJ0L3YxL2V2ZW50cy5wcm90bxIKY29uY2VydC52MSLpAQoJU2VhdHNIZWxkEhYKDnJlc2VydmF0aW9uX2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSEgoKY29uY2VydF9pZBgDIAEoAxITCgtzY2hlZHVsZV9pZBgEIAEoAxIUCgxzZWF0X251bWJlcnMYBSADKAUSEwoLdG90YWxfcHJpY2UYBiABKAMSLgoKaGVsZF91bnRpbBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLb2NjdXJyZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIosCCgxTZWF0c09mZmVyZWQSFgoOcmVzZXJ2YXRpb25faWQYASABKAMSDwoHdXNlcl9pZBgCIAEoAxISCgpjb25jZXJ0X2lkGAMgASgDEhMKC3NjaGVkdWxlX2lkGAQgASgDEhQKDHNlYXRfbnVtYmVycxgFIAMoBRITCgt0b3RhbF9wcmljZRgGIAEoAxIuCgpoZWxkX3VudGlsGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtvY2N1cnJlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHQoVd2FpdGluZ19saXN0X2VudHJ5X2lkGAkgASgDIsQBChRSZXNlcnZhdGlvbkNhbmNlbGxlZBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEhIKCmNvbmNlcnRfaWQYAyABKAMSEwoLc2NoZWR1bGVfaWQYBCABKAMSFAoMc2VhdF9udW1iZXJzGAUgAygFEhMKC3RvdGFsX3ByaWNlGAYgASgDEi8KC29jY3VycmVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLCAQoSUmVzZXJ2YXRpb25FeHBpcmVkEhYKDnJlc2VydmF0aW9uX2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSEgoKY29uY2VydF9pZBgDIAEoAxITCgtzY2hlZHVsZV9pZBgEIAEoAxIUCgxzZWF0X251bWJlcnMYBSADKAUSEwoLdG90YWxfcHJpY2UYBiABKAMSLwoLb2NjdXJyZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIu4BChRSZXNlcnZhdGlvbkNvbmZpcm1lZBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEhIKCmNvbmNlcnRfaWQYAyABKAMSEwoLc2NoZWR1bGVfaWQYBCABKAMSFAoMc2VhdF9udW1iZXJzGAUgAygFEhMKC3RvdGFsX3ByaWNlGAYgASgDEhIKCnBheW1lbnRfaWQYByABKAMSLwoLb2NjdXJyZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGxhdGVfcGF5bWVudBgJIAEoCCJzCg5CYWxhbmNlQ2hhcmdlZBIPCgd1c2VyX2lkGAEgASgDEg4KBmFtb3VudBgCIAEoAxIPCgdiYWxhbmNlGAMgASgDEi8KC29jY3VycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLKAQoQUGF5bWVudENvbXBsZXRlZBISCgpwYXltZW50X2lkGAEgASgDEhYKDnJlc2VydmF0aW9uX2lkGAIgASgDEg8KB3VzZXJfaWQYAyABKAMSDgoGYW1vdW50GAQgASgDEg8KB2JhbGFuY2UYBSABKAMSEgoKY29uY2VydF9pZBgGIAEoAxITCgtzY2hlZHVsZV9pZBgHIAEoAxIvCgtvY2N1cnJlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAidQoLVG9rZW5Jc3N1ZWQSEgoKY29uY2VydF9pZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEhAKCHBvc2l0aW9uGAMgASgDEi8KC29jY3VycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKWAQoOVG9rZW5BY3RpdmF0ZWQSEgoKY29uY2VydF9pZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEi4KCmV4cGlyZXNfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC29jY3VycmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ0CgxUb2tlbkV4cGlyZWQSEgoKY29uY2VydF9pZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEg4KBnJlYXNvbhgDIAEoCRIvCgtvY2N1cnJlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAitgEKDURyYXdDb21wbGV0ZWQSEgoKY29uY2VydF9pZBgBIAEoAxIQCghlbnRyYW50cxgCIAEoAxIxCg1zYWxlc19vcGVuX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNmYWlybmVzc19jb21taXRtZW50GAQgASgJEi8KC29jY3VycmVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJkCgxRdWV1ZVNvbGRPdXQSEgoKY29uY2VydF9pZBgBIAEoAxIPCgd3YWl0aW5nGAIgASgDEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * SeatsHeld: a reservation held seats (topic reservation-events, key reservation id).
@@ -85,6 +85,84 @@ export const SeatsHeldSchema: GenMessage<SeatsHeld> = /*@__PURE__*/
   messageDesc(file_concert_v1_events, 0);
 
 /**
+ * SeatsOffered: seats freed by an expiry or cancellation were offered to the next fan of a schedule's
+ * waiting list as a HELD reservation (topic reservation-events, key reservation id).
+ *
+ * @generated from message concert.v1.SeatsOffered
+ */
+export type SeatsOffered = Message<"concert.v1.SeatsOffered"> & {
+  /**
+   * The new HELD reservation.
+   *
+   * @generated from field: int64 reservation_id = 1;
+   */
+  reservationId: bigint;
+
+  /**
+   * The fan offered the seats.
+   *
+   * @generated from field: int64 user_id = 2;
+   */
+  userId: bigint;
+
+  /**
+   * Concert.
+   *
+   * @generated from field: int64 concert_id = 3;
+   */
+  concertId: bigint;
+
+  /**
+   * Schedule.
+   *
+   * @generated from field: int64 schedule_id = 4;
+   */
+  scheduleId: bigint;
+
+  /**
+   * Seats offered (the lowest-numbered free seats of the schedule).
+   *
+   * @generated from field: repeated int32 seat_numbers = 5;
+   */
+  seatNumbers: number[];
+
+  /**
+   * Sum of the seats' prices.
+   *
+   * @generated from field: int64 total_price = 6;
+   */
+  totalPrice: bigint;
+
+  /**
+   * End of the offer's hold.
+   *
+   * @generated from field: google.protobuf.Timestamp held_until = 7;
+   */
+  heldUntil?: Timestamp | undefined;
+
+  /**
+   * When it happened.
+   *
+   * @generated from field: google.protobuf.Timestamp occurred_at = 8;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * Waiting-list entry the offer answers.
+   *
+   * @generated from field: int64 waiting_list_entry_id = 9;
+   */
+  waitingListEntryId: bigint;
+};
+
+/**
+ * Describes the message concert.v1.SeatsOffered.
+ * Use `create(SeatsOfferedSchema)` to create a new message.
+ */
+export const SeatsOfferedSchema: GenMessage<SeatsOffered> = /*@__PURE__*/
+  messageDesc(file_concert_v1_events, 1);
+
+/**
  * ReservationCancelled: the owner released a hold (topic reservation-events).
  *
  * @generated from message concert.v1.ReservationCancelled
@@ -145,7 +223,7 @@ export type ReservationCancelled = Message<"concert.v1.ReservationCancelled"> & 
  * Use `create(ReservationCancelledSchema)` to create a new message.
  */
 export const ReservationCancelledSchema: GenMessage<ReservationCancelled> = /*@__PURE__*/
-  messageDesc(file_concert_v1_events, 1);
+  messageDesc(file_concert_v1_events, 2);
 
 /**
  * ReservationExpired: the server released an unpaid hold (topic reservation-events).
@@ -208,7 +286,7 @@ export type ReservationExpired = Message<"concert.v1.ReservationExpired"> & {
  * Use `create(ReservationExpiredSchema)` to create a new message.
  */
 export const ReservationExpiredSchema: GenMessage<ReservationExpired> = /*@__PURE__*/
-  messageDesc(file_concert_v1_events, 2);
+  messageDesc(file_concert_v1_events, 3);
 
 /**
  * ReservationConfirmed: a hold was paid and its seats sold (topic reservation-events).
@@ -271,6 +349,14 @@ export type ReservationConfirmed = Message<"concert.v1.ReservationConfirmed"> & 
    * @generated from field: google.protobuf.Timestamp occurred_at = 8;
    */
   occurredAt?: Timestamp | undefined;
+
+  /**
+   * Paid after held_until, within LATE_PAY_GRACE_SECONDS. When the hold had already been released,
+   * a SeatsHeld for the same reservation (the seats re-held) precedes this event.
+   *
+   * @generated from field: bool late_payment = 9;
+   */
+  latePayment: boolean;
 };
 
 /**
@@ -278,7 +364,7 @@ export type ReservationConfirmed = Message<"concert.v1.ReservationConfirmed"> & 
  * Use `create(ReservationConfirmedSchema)` to create a new message.
  */
 export const ReservationConfirmedSchema: GenMessage<ReservationConfirmed> = /*@__PURE__*/
-  messageDesc(file_concert_v1_events, 3);
+  messageDesc(file_concert_v1_events, 4);
 
 /**
  * BalanceCharged: money was added to a balance (topic payment-events, key user id).
@@ -320,7 +406,7 @@ export type BalanceCharged = Message<"concert.v1.BalanceCharged"> & {
  * Use `create(BalanceChargedSchema)` to create a new message.
  */
 export const BalanceChargedSchema: GenMessage<BalanceCharged> = /*@__PURE__*/
-  messageDesc(file_concert_v1_events, 4);
+  messageDesc(file_concert_v1_events, 5);
 
 /**
  * PaymentCompleted: a reservation was paid from a balance (topic payment-events, key user id).
@@ -390,7 +476,7 @@ export type PaymentCompleted = Message<"concert.v1.PaymentCompleted"> & {
  * Use `create(PaymentCompletedSchema)` to create a new message.
  */
 export const PaymentCompletedSchema: GenMessage<PaymentCompleted> = /*@__PURE__*/
-  messageDesc(file_concert_v1_events, 5);
+  messageDesc(file_concert_v1_events, 6);
 
 /**
  * TokenIssued: a fan entered a concert's queue (topic queue-events, key "concertId:userId").
@@ -432,7 +518,7 @@ export type TokenIssued = Message<"concert.v1.TokenIssued"> & {
  * Use `create(TokenIssuedSchema)` to create a new message.
  */
 export const TokenIssuedSchema: GenMessage<TokenIssued> = /*@__PURE__*/
-  messageDesc(file_concert_v1_events, 6);
+  messageDesc(file_concert_v1_events, 7);
 
 /**
  * TokenActivated: a fan was admitted (topic queue-events).
@@ -474,7 +560,7 @@ export type TokenActivated = Message<"concert.v1.TokenActivated"> & {
  * Use `create(TokenActivatedSchema)` to create a new message.
  */
 export const TokenActivatedSchema: GenMessage<TokenActivated> = /*@__PURE__*/
-  messageDesc(file_concert_v1_events, 7);
+  messageDesc(file_concert_v1_events, 8);
 
 /**
  * TokenExpired: a token ended (topic queue-events).
@@ -516,7 +602,7 @@ export type TokenExpired = Message<"concert.v1.TokenExpired"> & {
  * Use `create(TokenExpiredSchema)` to create a new message.
  */
 export const TokenExpiredSchema: GenMessage<TokenExpired> = /*@__PURE__*/
-  messageDesc(file_concert_v1_events, 8);
+  messageDesc(file_concert_v1_events, 9);
 
 /**
  * DrawCompleted: a concert's opening draw ran (topic queue-events, key "concertId:draw"). Exactly one
@@ -566,7 +652,7 @@ export type DrawCompleted = Message<"concert.v1.DrawCompleted"> & {
  * Use `create(DrawCompletedSchema)` to create a new message.
  */
 export const DrawCompletedSchema: GenMessage<DrawCompleted> = /*@__PURE__*/
-  messageDesc(file_concert_v1_events, 9);
+  messageDesc(file_concert_v1_events, 10);
 
 /**
  * QueueSoldOut: every seat of a concert is sold and its line ended (topic queue-events, key
@@ -602,5 +688,5 @@ export type QueueSoldOut = Message<"concert.v1.QueueSoldOut"> & {
  * Use `create(QueueSoldOutSchema)` to create a new message.
  */
 export const QueueSoldOutSchema: GenMessage<QueueSoldOut> = /*@__PURE__*/
-  messageDesc(file_concert_v1_events, 10);
+  messageDesc(file_concert_v1_events, 11);
 

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file concert/v1/reservation.proto.
  */
 export const file_concert_v1_reservation: GenFile = /*@__PURE__*/
-  fileDesc("Chxjb25jZXJ0L3YxL3Jlc2VydmF0aW9uLnByb3RvEgpjb25jZXJ0LnYxIo0CCgtSZXNlcnZhdGlvbhIKCgJpZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEhIKCmNvbmNlcnRfaWQYAyABKAMSEwoLc2NoZWR1bGVfaWQYBCABKAMSFAoMc2VhdF9udW1iZXJzGAUgAygFEhMKC3RvdGFsX3ByaWNlGAYgASgDEi0KBnN0YXR1cxgHIAEoDjIdLmNvbmNlcnQudjEuUmVzZXJ2YXRpb25TdGF0dXMSLgoKaGVsZF91bnRpbBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKY3JlYXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiWgoQSG9sZFNlYXRzUmVxdWVzdBIcCgtzY2hlZHVsZV9pZBgBIAEoA0IHukgEIgIgABIoCgxzZWF0X251bWJlcnMYAiADKAVCErpID5IBDAgBEAQYASIEGgIoASJBChFIb2xkU2VhdHNSZXNwb25zZRIsCgtyZXNlcnZhdGlvbhgBIAEoCzIXLmNvbmNlcnQudjEuUmVzZXJ2YXRpb24iOAoVR2V0UmVzZXJ2YXRpb25SZXF1ZXN0Eh8KDnJlc2VydmF0aW9uX2lkGAEgASgDQge6SAQiAiAAIkYKFkdldFJlc2VydmF0aW9uUmVzcG9uc2USLAoLcmVzZXJ2YXRpb24YASABKAsyFy5jb25jZXJ0LnYxLlJlc2VydmF0aW9uIlcKGUxpc3RNeVJlc2VydmF0aW9uc1JlcXVlc3QSHAoJcGFnZV9zaXplGAEgASgFQgm6SAYaBBhkKAASHAoKcGFnZV90b2tlbhgCIAEoCUIIukgFcgMYyAEiZAoaTGlzdE15UmVzZXJ2YXRpb25zUmVzcG9uc2USLQoMcmVzZXJ2YXRpb25zGAEgAygLMhcuY29uY2VydC52MS5SZXNlcnZhdGlvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiOwoYQ2FuY2VsUmVzZXJ2YXRpb25SZXF1ZXN0Eh8KDnJlc2VydmF0aW9uX2lkGAEgASgDQge6SAQiAiAAIkkKGUNhbmNlbFJlc2VydmF0aW9uUmVzcG9uc2USLAoLcmVzZXJ2YXRpb24YASABKAsyFy5jb25jZXJ0LnYxLlJlc2VydmF0aW9uKrgBChFSZXNlcnZhdGlvblN0YXR1cxIiCh5SRVNFUlZBVElPTl9TVEFUVVNfVU5TUEVDSUZJRUQQABIbChdSRVNFUlZBVElPTl9TVEFUVVNfSEVMRBABEiAKHFJFU0VSVkFUSU9OX1NUQVRVU19DT05GSVJNRUQQAhIgChxSRVNFUlZBVElPTl9TVEFUVVNfQ0FOQ0VMTEVEEAMSHgoaUkVTRVJWQVRJT05fU1RBVFVTX0VYUElSRUQQBDKIAwoSUmVzZXJ2YXRpb25TZXJ2aWNlEkgKCUhvbGRTZWF0cxIcLmNvbmNlcnQudjEuSG9sZFNlYXRzUmVxdWVzdBodLmNvbmNlcnQudjEuSG9sZFNlYXRzUmVzcG9uc2USXAoOR2V0UmVzZXJ2YXRpb24SIS5jb25jZXJ0LnYxLkdldFJlc2VydmF0aW9uUmVxdWVzdBoiLmNvbmNlcnQudjEuR2V0UmVzZXJ2YXRpb25SZXNwb25zZSIDkAIBEmgKEkxpc3RNeVJlc2VydmF0aW9ucxIlLmNvbmNlcnQudjEuTGlzdE15UmVzZXJ2YXRpb25zUmVxdWVzdBomLmNvbmNlcnQudjEuTGlzdE15UmVzZXJ2YXRpb25zUmVzcG9uc2UiA5ACARJgChFDYW5jZWxSZXNlcnZhdGlvbhIkLmNvbmNlcnQudjEuQ2FuY2VsUmVzZXJ2YXRpb25SZXF1ZXN0GiUuY29uY2VydC52MS5DYW5jZWxSZXNlcnZhdGlvblJlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Chxjb25jZXJ0L3YxL3Jlc2VydmF0aW9uLnByb3RvEgpjb25jZXJ0LnYxIo0CCgtSZXNlcnZhdGlvbhIKCgJpZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEhIKCmNvbmNlcnRfaWQYAyABKAMSEwoLc2NoZWR1bGVfaWQYBCABKAMSFAoMc2VhdF9udW1iZXJzGAUgAygFEhMKC3RvdGFsX3ByaWNlGAYgASgDEi0KBnN0YXR1cxgHIAEoDjIdLmNvbmNlcnQudjEuUmVzZXJ2YXRpb25TdGF0dXMSLgoKaGVsZF91bnRpbBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKY3JlYXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiWgoQSG9sZFNlYXRzUmVxdWVzdBIcCgtzY2hlZHVsZV9pZBgBIAEoA0IHukgEIgIgABIoCgxzZWF0X251bWJlcnMYAiADKAVCErpID5IBDAgBEAQYASIEGgIoASJBChFIb2xkU2VhdHNSZXNwb25zZRIsCgtyZXNlcnZhdGlvbhgBIAEoCzIXLmNvbmNlcnQudjEuUmVzZXJ2YXRpb24iOAoVR2V0UmVzZXJ2YXRpb25SZXF1ZXN0Eh8KDnJlc2VydmF0aW9uX2lkGAEgASgDQge6SAQiAiAAIkYKFkdldFJlc2VydmF0aW9uUmVzcG9uc2USLAoLcmVzZXJ2YXRpb24YASABKAsyFy5jb25jZXJ0LnYxLlJlc2VydmF0aW9uIlcKGUxpc3RNeVJlc2VydmF0aW9uc1JlcXVlc3QSHAoJcGFnZV9zaXplGAEgASgFQgm6SAYaBBhkKAASHAoKcGFnZV90b2tlbhgCIAEoCUIIukgFcgMYyAEiZAoaTGlzdE15UmVzZXJ2YXRpb25zUmVzcG9uc2USLQoMcmVzZXJ2YXRpb25zGAEgAygLMhcuY29uY2VydC52MS5SZXNlcnZhdGlvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiOwoYQ2FuY2VsUmVzZXJ2YXRpb25SZXF1ZXN0Eh8KDnJlc2VydmF0aW9uX2lkGAEgASgDQge6SAQiAiAAIkkKGUNhbmNlbFJlc2VydmF0aW9uUmVzcG9uc2USLAoLcmVzZXJ2YXRpb24YASABKAsyFy5jb25jZXJ0LnYxLlJlc2VydmF0aW9uItUBChBXYWl0aW5nTGlzdEVudHJ5EgoKAmlkGAEgASgDEhMKC3NjaGVkdWxlX2lkGAIgASgDEhIKCnNlYXRfY291bnQYAyABKAUSEAoIcG9zaXRpb24YBCABKAUSKwoFc3RhdGUYBSABKA4yHC5jb25jZXJ0LnYxLldhaXRpbmdMaXN0U3RhdGUSHgoWb2ZmZXJlZF9yZXNlcnZhdGlvbl9pZBgGIAEoAxItCglqb2luZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlUKFkpvaW5XYWl0aW5nTGlzdFJlcXVlc3QSHAoLc2NoZWR1bGVfaWQYASABKANCB7pIBCICIAASHQoKc2VhdF9jb3VudBgCIAEoBUIJukgGGgQYBCgBIkYKF0pvaW5XYWl0aW5nTGlzdFJlc3BvbnNlEisKBWVudHJ5GAEgASgLMhwuY29uY2VydC52MS5XYWl0aW5nTGlzdEVudHJ5IjcKF0xlYXZlV2FpdGluZ0xpc3RSZXF1ZXN0EhwKC3NjaGVkdWxlX2lkGAEgASgDQge6SAQiAiAAIkcKGExlYXZlV2FpdGluZ0xpc3RSZXNwb25zZRIrCgVlbnRyeRgBIAEoCzIcLmNvbmNlcnQudjEuV2FpdGluZ0xpc3RFbnRyeSI6ChpHZXRXYWl0aW5nTGlzdEVudHJ5UmVxdWVzdBIcCgtzY2hlZHVsZV9pZBgBIAEoA0IHukgEIgIgACJKChtHZXRXYWl0aW5nTGlzdEVudHJ5UmVzcG9uc2USKwoFZW50cnkYASABKAsyHC5jb25jZXJ0LnYxLldhaXRpbmdMaXN0RW50cnkquAEKEVJlc2VydmF0aW9uU3RhdHVzEiIKHlJFU0VSVkFUSU9OX1NUQVRVU19VTlNQRUNJRklFRBAAEhsKF1JFU0VSVkFUSU9OX1NUQVRVU19IRUxEEAESIAocUkVTRVJWQVRJT05fU1RBVFVTX0NPTkZJUk1FRBACEiAKHFJFU0VSVkFUSU9OX1NUQVRVU19DQU5DRUxMRUQQAxIeChpSRVNFUlZBVElPTl9TVEFUVVNfRVhQSVJFRBAEKvwBChBXYWl0aW5nTGlzdFN0YXRlEiIKHldBSVRJTkdfTElTVF9TVEFURV9VTlNQRUNJRklFRBAAEh4KGldBSVRJTkdfTElTVF9TVEFURV9XQUlUSU5HEAESHgoaV0FJVElOR19MSVNUX1NUQVRFX09GRkVSRUQQAhIgChxXQUlUSU5HX0xJU1RfU1RBVEVfUFVSQ0hBU0VEEAMSJAogV0FJVElOR19MSVNUX1NUQVRFX09GRkVSX0VYUElSRUQQBBIfChtXQUlUSU5HX0xJU1RfU1RBVEVfREVDTElORUQQBRIbChdXQUlUSU5HX0xJU1RfU1RBVEVfTEVGVBAGMrAFChJSZXNlcnZhdGlvblNlcnZpY2USSAoJSG9sZFNlYXRzEhwuY29uY2VydC52MS5Ib2xkU2VhdHNSZXF1ZXN0Gh0uY29uY2VydC52MS5Ib2xkU2VhdHNSZXNwb25zZRJcCg5HZXRSZXNlcnZhdGlvbhIhLmNvbmNlcnQudjEuR2V0UmVzZXJ2YXRpb25SZXF1ZXN0GiIuY29uY2VydC52MS5HZXRSZXNlcnZhdGlvblJlc3BvbnNlIgOQAgESaAoSTGlzdE15UmVzZXJ2YXRpb25zEiUuY29uY2VydC52MS5MaXN0TXlSZXNlcnZhdGlvbnNSZXF1ZXN0GiYuY29uY2VydC52MS5MaXN0TXlSZXNlcnZhdGlvbnNSZXNwb25zZSIDkAIBEmAKEUNhbmNlbFJlc2VydmF0aW9uEiQuY29uY2VydC52MS5DYW5jZWxSZXNlcnZhdGlvblJlcXVlc3QaJS5jb25jZXJ0LnYxLkNhbmNlbFJlc2VydmF0aW9uUmVzcG9uc2USWgoPSm9pbldhaXRpbmdMaXN0EiIuY29uY2VydC52MS5Kb2luV2FpdGluZ0xpc3RSZXF1ZXN0GiMuY29uY2VydC52MS5Kb2luV2FpdGluZ0xpc3RSZXNwb25zZRJdChBMZWF2ZVdhaXRpbmdMaXN0EiMuY29uY2VydC52MS5MZWF2ZVdhaXRpbmdMaXN0UmVxdWVzdBokLmNvbmNlcnQudjEuTGVhdmVXYWl0aW5nTGlzdFJlc3BvbnNlEmsKE0dldFdhaXRpbmdMaXN0RW50cnkSJi5jb25jZXJ0LnYxLkdldFdhaXRpbmdMaXN0RW50cnlSZXF1ZXN0GicuY29uY2VydC52MS5HZXRXYWl0aW5nTGlzdEVudHJ5UmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * Reservation is a hold on seats of one schedule.
@@ -282,6 +282,202 @@ export const CancelReservationResponseSchema: GenMessage<CancelReservationRespon
   messageDesc(file_concert_v1_reservation, 8);
 
 /**
+ * WaitingListEntry is one fan's place on a schedule's waiting list.
+ *
+ * @generated from message concert.v1.WaitingListEntry
+ */
+export type WaitingListEntry = Message<"concert.v1.WaitingListEntry"> & {
+  /**
+   * Entry id (list order is ascending id).
+   *
+   * @generated from field: int64 id = 1;
+   */
+  id: bigint;
+
+  /**
+   * Schedule waited for.
+   *
+   * @generated from field: int64 schedule_id = 2;
+   */
+  scheduleId: bigint;
+
+  /**
+   * Seats wanted, 1-4; an offer has exactly this many.
+   *
+   * @generated from field: int32 seat_count = 3;
+   */
+  seatCount: number;
+
+  /**
+   * 1-based place among the WAITING entries of the schedule; 0 in any other state.
+   *
+   * @generated from field: int32 position = 4;
+   */
+  position: number;
+
+  /**
+   * Life-cycle state.
+   *
+   * @generated from field: concert.v1.WaitingListState state = 5;
+   */
+  state: WaitingListState;
+
+  /**
+   * The offered HELD reservation (OFFERED, and kept afterwards); 0 before any offer.
+   *
+   * @generated from field: int64 offered_reservation_id = 6;
+   */
+  offeredReservationId: bigint;
+
+  /**
+   * When the fan joined.
+   *
+   * @generated from field: google.protobuf.Timestamp joined_at = 7;
+   */
+  joinedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message concert.v1.WaitingListEntry.
+ * Use `create(WaitingListEntrySchema)` to create a new message.
+ */
+export const WaitingListEntrySchema: GenMessage<WaitingListEntry> = /*@__PURE__*/
+  messageDesc(file_concert_v1_reservation, 9);
+
+/**
+ * JoinWaitingListRequest names a schedule and how many seats.
+ *
+ * @generated from message concert.v1.JoinWaitingListRequest
+ */
+export type JoinWaitingListRequest = Message<"concert.v1.JoinWaitingListRequest"> & {
+  /**
+   * Schedule with no AVAILABLE seat.
+   *
+   * @generated from field: int64 schedule_id = 1;
+   */
+  scheduleId: bigint;
+
+  /**
+   * Seats wanted, 1-4.
+   *
+   * @generated from field: int32 seat_count = 2;
+   */
+  seatCount: number;
+};
+
+/**
+ * Describes the message concert.v1.JoinWaitingListRequest.
+ * Use `create(JoinWaitingListRequestSchema)` to create a new message.
+ */
+export const JoinWaitingListRequestSchema: GenMessage<JoinWaitingListRequest> = /*@__PURE__*/
+  messageDesc(file_concert_v1_reservation, 10);
+
+/**
+ * JoinWaitingListResponse carries the entry (the existing one when the caller is already on the list).
+ *
+ * @generated from message concert.v1.JoinWaitingListResponse
+ */
+export type JoinWaitingListResponse = Message<"concert.v1.JoinWaitingListResponse"> & {
+  /**
+   * The caller's entry.
+   *
+   * @generated from field: concert.v1.WaitingListEntry entry = 1;
+   */
+  entry?: WaitingListEntry | undefined;
+};
+
+/**
+ * Describes the message concert.v1.JoinWaitingListResponse.
+ * Use `create(JoinWaitingListResponseSchema)` to create a new message.
+ */
+export const JoinWaitingListResponseSchema: GenMessage<JoinWaitingListResponse> = /*@__PURE__*/
+  messageDesc(file_concert_v1_reservation, 11);
+
+/**
+ * LeaveWaitingListRequest names a schedule.
+ *
+ * @generated from message concert.v1.LeaveWaitingListRequest
+ */
+export type LeaveWaitingListRequest = Message<"concert.v1.LeaveWaitingListRequest"> & {
+  /**
+   * Schedule id.
+   *
+   * @generated from field: int64 schedule_id = 1;
+   */
+  scheduleId: bigint;
+};
+
+/**
+ * Describes the message concert.v1.LeaveWaitingListRequest.
+ * Use `create(LeaveWaitingListRequestSchema)` to create a new message.
+ */
+export const LeaveWaitingListRequestSchema: GenMessage<LeaveWaitingListRequest> = /*@__PURE__*/
+  messageDesc(file_concert_v1_reservation, 12);
+
+/**
+ * LeaveWaitingListResponse carries the entry, now LEFT.
+ *
+ * @generated from message concert.v1.LeaveWaitingListResponse
+ */
+export type LeaveWaitingListResponse = Message<"concert.v1.LeaveWaitingListResponse"> & {
+  /**
+   * The caller's entry.
+   *
+   * @generated from field: concert.v1.WaitingListEntry entry = 1;
+   */
+  entry?: WaitingListEntry | undefined;
+};
+
+/**
+ * Describes the message concert.v1.LeaveWaitingListResponse.
+ * Use `create(LeaveWaitingListResponseSchema)` to create a new message.
+ */
+export const LeaveWaitingListResponseSchema: GenMessage<LeaveWaitingListResponse> = /*@__PURE__*/
+  messageDesc(file_concert_v1_reservation, 13);
+
+/**
+ * GetWaitingListEntryRequest names a schedule.
+ *
+ * @generated from message concert.v1.GetWaitingListEntryRequest
+ */
+export type GetWaitingListEntryRequest = Message<"concert.v1.GetWaitingListEntryRequest"> & {
+  /**
+   * Schedule id.
+   *
+   * @generated from field: int64 schedule_id = 1;
+   */
+  scheduleId: bigint;
+};
+
+/**
+ * Describes the message concert.v1.GetWaitingListEntryRequest.
+ * Use `create(GetWaitingListEntryRequestSchema)` to create a new message.
+ */
+export const GetWaitingListEntryRequestSchema: GenMessage<GetWaitingListEntryRequest> = /*@__PURE__*/
+  messageDesc(file_concert_v1_reservation, 14);
+
+/**
+ * GetWaitingListEntryResponse carries the caller's latest entry on the schedule.
+ *
+ * @generated from message concert.v1.GetWaitingListEntryResponse
+ */
+export type GetWaitingListEntryResponse = Message<"concert.v1.GetWaitingListEntryResponse"> & {
+  /**
+   * The caller's entry.
+   *
+   * @generated from field: concert.v1.WaitingListEntry entry = 1;
+   */
+  entry?: WaitingListEntry | undefined;
+};
+
+/**
+ * Describes the message concert.v1.GetWaitingListEntryResponse.
+ * Use `create(GetWaitingListEntryResponseSchema)` to create a new message.
+ */
+export const GetWaitingListEntryResponseSchema: GenMessage<GetWaitingListEntryResponse> = /*@__PURE__*/
+  messageDesc(file_concert_v1_reservation, 15);
+
+/**
  * ReservationStatus is the life cycle of a reservation.
  *
  * @generated from enum concert.v1.ReservationStatus
@@ -330,6 +526,68 @@ export const ReservationStatusSchema: GenEnum<ReservationStatus> = /*@__PURE__*/
   enumDesc(file_concert_v1_reservation, 0);
 
 /**
+ * WaitingListState is the life cycle of a waiting-list entry.
+ *
+ * @generated from enum concert.v1.WaitingListState
+ */
+export enum WaitingListState {
+  /**
+   * Never sent by the server.
+   *
+   * @generated from enum value: WAITING_LIST_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * On the list, waiting for seats to be freed.
+   *
+   * @generated from enum value: WAITING_LIST_STATE_WAITING = 1;
+   */
+  WAITING = 1,
+
+  /**
+   * Seats were offered: offered_reservation_id is a HELD reservation of the fan until its held_until.
+   *
+   * @generated from enum value: WAITING_LIST_STATE_OFFERED = 2;
+   */
+  OFFERED = 2,
+
+  /**
+   * The offer was paid.
+   *
+   * @generated from enum value: WAITING_LIST_STATE_PURCHASED = 3;
+   */
+  PURCHASED = 3,
+
+  /**
+   * The offer expired unpaid and passed on to the next entrant.
+   *
+   * @generated from enum value: WAITING_LIST_STATE_OFFER_EXPIRED = 4;
+   */
+  OFFER_EXPIRED = 4,
+
+  /**
+   * The fan cancelled the offered reservation; its seats passed on.
+   *
+   * @generated from enum value: WAITING_LIST_STATE_DECLINED = 5;
+   */
+  DECLINED = 5,
+
+  /**
+   * The fan left the list before any offer.
+   *
+   * @generated from enum value: WAITING_LIST_STATE_LEFT = 6;
+   */
+  LEFT = 6,
+}
+
+/**
+ * Describes the enum concert.v1.WaitingListState.
+ */
+export const WaitingListStateSchema: GenEnum<WaitingListState> = /*@__PURE__*/
+  enumDesc(file_concert_v1_reservation, 1);
+
+/**
  * ReservationService holds seats for a few minutes until they are paid for.
  *
  * @generated from service concert.v1.ReservationService
@@ -374,6 +632,37 @@ export const ReservationService: GenService<{
     methodKind: "unary";
     input: typeof CancelReservationRequestSchema;
     output: typeof CancelReservationResponseSchema;
+  },
+  /**
+   * JoinWaitingList puts the caller on a sold-out schedule's waiting list for 1-4 seats. Seats freed
+   * later are offered in list order as a HELD reservation that can be paid without a queue token.
+   *
+   * @generated from rpc concert.v1.ReservationService.JoinWaitingList
+   */
+  joinWaitingList: {
+    methodKind: "unary";
+    input: typeof JoinWaitingListRequestSchema;
+    output: typeof JoinWaitingListResponseSchema;
+  },
+  /**
+   * LeaveWaitingList takes the caller off a schedule's waiting list.
+   *
+   * @generated from rpc concert.v1.ReservationService.LeaveWaitingList
+   */
+  leaveWaitingList: {
+    methodKind: "unary";
+    input: typeof LeaveWaitingListRequestSchema;
+    output: typeof LeaveWaitingListResponseSchema;
+  },
+  /**
+   * GetWaitingListEntry returns the caller's latest entry on a schedule's waiting list.
+   *
+   * @generated from rpc concert.v1.ReservationService.GetWaitingListEntry
+   */
+  getWaitingListEntry: {
+    methodKind: "unary";
+    input: typeof GetWaitingListEntryRequestSchema;
+    output: typeof GetWaitingListEntryResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_concert_v1_reservation, 0);

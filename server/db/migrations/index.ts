@@ -4,6 +4,7 @@ import * as m0003 from "./0003-sales-projection.js";
 import * as m0004 from "./0004-idempotency-key-bytes.js";
 import * as m0005 from "./0005-queue-policies.js";
 import * as m0006 from "./0006-fair-sale.js";
+import * as m0007 from "./0007-waiting-list.js";
 import * as m0009 from "./0009-outbox-trace-context.js";
 
 export interface Migration {
@@ -24,5 +25,6 @@ export const migrations: Migration[] = [
   { name: "0004-idempotency-key-bytes", ...m0004 },
   { name: "0005-queue-policies", ...m0005 },
   { name: "0006-fair-sale", ...m0006 },
+  { name: "0007-waiting-list", ...m0007 },
   { name: "0009-outbox-trace-context", ...m0009 },
 ];
