@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file concert/v1/admin.proto.
  */
 export const file_concert_v1_admin: GenFile = /*@__PURE__*/
-  fileDesc("ChZjb25jZXJ0L3YxL2FkbWluLnByb3RvEgpjb25jZXJ0LnYxIocBChRDcmVhdGVDb25jZXJ0UmVxdWVzdBIZCgV0aXRsZRgBIAEoCUIKukgHcgUQARjIARIaCgZhcnRpc3QYAiABKAlCCrpIB3IFEAEYyAESGQoFdmVudWUYAyABKAlCCrpIB3IFEAEYyAESHQoLZGVzY3JpcHRpb24YBCABKAlCCLpIBXIDGIgnIj0KFUNyZWF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0IucBChRVcGRhdGVDb25jZXJ0UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh4KBXRpdGxlGAIgASgJQgq6SAdyBRABGMgBSACIAQESHwoGYXJ0aXN0GAMgASgJQgq6SAdyBRABGMgBSAGIAQESHgoFdmVudWUYBCABKAlCCrpIB3IFEAEYyAFIAogBARIiCgtkZXNjcmlwdGlvbhgFIAEoCUIIukgFcgMYiCdIA4gBAUIICgZfdGl0bGVCCQoHX2FydGlzdEIICgZfdmVudWVCDgoMX2Rlc2NyaXB0aW9uIj0KFVVwZGF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0Il4KCkdyYWRlU2VhdHMSGAoFZ3JhZGUYASABKAlCCbpIBnIEEAEYFBIZCgVjb3VudBgCIAEoBUIKukgHGgUYkE4oARIbCgVwcmljZRgDIAEoA0IMukgJIgcYgK3iBCgAIuYBChJBZGRTY2hlZHVsZVJlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgABJICgRkYXRlGAIgASgJQjq6SDdyNTIzXlswLTldezR9LSgwWzEtOV18MVswLTJdKS0oMFsxLTldfFsxMl1bMC05XXwzWzAxXSkkEjUKCXN0YXJ0c19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBrpIA8gBARIyCgZncmFkZXMYBCADKAsyFi5jb25jZXJ0LnYxLkdyYWRlU2VhdHNCCrpIB5IBBAgBEBQiPQoTQWRkU2NoZWR1bGVSZXNwb25zZRImCghzY2hlZHVsZRgBIAEoCzIULmNvbmNlcnQudjEuU2NoZWR1bGUiMwoUR2V0UXVldWVTdGF0c1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACKHAQoVR2V0UXVldWVTdGF0c1Jlc3BvbnNlEg8KB3dhaXRpbmcYASABKAMSDgoGYWN0aXZlGAIgASgDEhIKCm1heF9hY3RpdmUYAyABKAUSFgoOYWRtaXR0ZWRfdG90YWwYBCABKAMSIQoZYWRtaXNzaW9uX3JhdGVfcGVyX3NlY29uZBgFIAEoASJjChBMaXN0UXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASFwoGb2Zmc2V0GAIgASgFQge6SAQaAigAEhkKBWxpbWl0GAMgASgFQgq6SAcaBRjoBygAIl8KClF1ZXVlRW50cnkSDwoHdXNlcl9pZBgBIAEoAxIQCghwb3NpdGlvbhgCIAEoAxIuCgplbnRlcmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI8ChFMaXN0UXVldWVSZXNwb25zZRInCgdlbnRyaWVzGAEgAygLMhYuY29uY2VydC52MS5RdWV1ZUVudHJ5IlUKFVNldFF1ZXVlUG9saWN5UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh8KCm1heF9hY3RpdmUYAiABKAVCC7pICBoGGKCNBigAIiwKFlNldFF1ZXVlUG9saWN5UmVzcG9uc2USEgoKbWF4X2FjdGl2ZRgBIAEoBSJPChZSZW1vdmVGcm9tUXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASGAoHdXNlcl9pZBgCIAEoA0IHukgEIgIgACIZChdSZW1vdmVGcm9tUXVldWVSZXNwb25zZSIzChRHZXRTYWxlc1N0YXRzUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAIlEKDVNjaGVkdWxlU2FsZXMSEwoLc2NoZWR1bGVfaWQYASABKAMSDAoEaGVsZBgCIAEoAxIMCgRzb2xkGAMgASgDEg8KB3JldmVudWUYBCABKAMicgoVR2V0U2FsZXNTdGF0c1Jlc3BvbnNlEiwKCXNjaGVkdWxlcxgBIAMoCzIZLmNvbmNlcnQudjEuU2NoZWR1bGVTYWxlcxIMCgRoZWxkGAIgASgDEgwKBHNvbGQYAyABKAMSDwoHcmV2ZW51ZRgEIAEoAyJFChVSZWNvbmNpbGVTZWF0c1JlcXVlc3QSHAoLc2NoZWR1bGVfaWQYASABKANCB7pIBCICIAASDgoGcmVwYWlyGAIgASgIIoUBCglTZWF0RHJpZnQSEwoLc2VhdF9udW1iZXIYASABKAUSJwoEa2luZBgCIAEoDjIZLmNvbmNlcnQudjEuU2VhdERyaWZ0S2luZBIUCgxteXNxbF9zdGF0dXMYAyABKAkSFAoMcmVkaXNfc3RhdHVzGAQgASgJEg4KBmRldGFpbBgFIAEoCSJ7ChZSZWNvbmNpbGVTZWF0c1Jlc3BvbnNlEiUKBmRyaWZ0cxgBIAMoCzIVLmNvbmNlcnQudjEuU2VhdERyaWZ0EhAKCHJlcGFpcmVkGAIgASgIEigKCXJlbWFpbmluZxgDIAMoCzIVLmNvbmNlcnQudjEuU2VhdERyaWZ0KsQBCg1TZWF0RHJpZnRLaW5kEh8KG1NFQVRfRFJJRlRfS0lORF9VTlNQRUNJRklFRBAAEiMKH1NFQVRfRFJJRlRfS0lORF9TVEFUVVNfTUlTTUFUQ0gQARIkCiBTRUFUX0RSSUZUX0tJTkRfSE9MRF9LRVlfTUlTU0lORxACEiIKHlNFQVRfRFJJRlRfS0lORF9IT0xEX0tFWV9TVEFMRRADEiMKH1NFQVRfRFJJRlRfS0lORF9IT0xERVJfTUlTTUFUQ0gQBDKdBgoMQWRtaW5TZXJ2aWNlElQKDUNyZWF0ZUNvbmNlcnQSIC5jb25jZXJ0LnYxLkNyZWF0ZUNvbmNlcnRSZXF1ZXN0GiEuY29uY2VydC52MS5DcmVhdGVDb25jZXJ0UmVzcG9uc2USVAoNVXBkYXRlQ29uY2VydBIgLmNvbmNlcnQudjEuVXBkYXRlQ29uY2VydFJlcXVlc3QaIS5jb25jZXJ0LnYxLlVwZGF0ZUNvbmNlcnRSZXNwb25zZRJOCgtBZGRTY2hlZHVsZRIeLmNvbmNlcnQudjEuQWRkU2NoZWR1bGVSZXF1ZXN0Gh8uY29uY2VydC52MS5BZGRTY2hlZHVsZVJlc3BvbnNlElkKDUdldFF1ZXVlU3RhdHMSIC5jb25jZXJ0LnYxLkdldFF1ZXVlU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRRdWV1ZVN0YXRzUmVzcG9uc2UiA5ACARJNCglMaXN0UXVldWUSHC5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlcXVlc3QaHS5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlc3BvbnNlIgOQAgESVwoOU2V0UXVldWVQb2xpY3kSIS5jb25jZXJ0LnYxLlNldFF1ZXVlUG9saWN5UmVxdWVzdBoiLmNvbmNlcnQudjEuU2V0UXVldWVQb2xpY3lSZXNwb25zZRJaCg9SZW1vdmVGcm9tUXVldWUSIi5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlcXVlc3QaIy5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlc3BvbnNlElkKDUdldFNhbGVzU3RhdHMSIC5jb25jZXJ0LnYxLkdldFNhbGVzU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRTYWxlc1N0YXRzUmVzcG9uc2UiA5ACARJXCg5SZWNvbmNpbGVTZWF0cxIhLmNvbmNlcnQudjEuUmVjb25jaWxlU2VhdHNSZXF1ZXN0GiIuY29uY2VydC52MS5SZWNvbmNpbGVTZWF0c1Jlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_concert_v1_concert, file_google_protobuf_timestamp]);
+  fileDesc("ChZjb25jZXJ0L3YxL2FkbWluLnByb3RvEgpjb25jZXJ0LnYxIocBChRDcmVhdGVDb25jZXJ0UmVxdWVzdBIZCgV0aXRsZRgBIAEoCUIKukgHcgUQARjIARIaCgZhcnRpc3QYAiABKAlCCrpIB3IFEAEYyAESGQoFdmVudWUYAyABKAlCCrpIB3IFEAEYyAESHQoLZGVzY3JpcHRpb24YBCABKAlCCLpIBXIDGIgnIj0KFUNyZWF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0IucBChRVcGRhdGVDb25jZXJ0UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh4KBXRpdGxlGAIgASgJQgq6SAdyBRABGMgBSACIAQESHwoGYXJ0aXN0GAMgASgJQgq6SAdyBRABGMgBSAGIAQESHgoFdmVudWUYBCABKAlCCrpIB3IFEAEYyAFIAogBARIiCgtkZXNjcmlwdGlvbhgFIAEoCUIIukgFcgMYiCdIA4gBAUIICgZfdGl0bGVCCQoHX2FydGlzdEIICgZfdmVudWVCDgoMX2Rlc2NyaXB0aW9uIj0KFVVwZGF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0Il4KCkdyYWRlU2VhdHMSGAoFZ3JhZGUYASABKAlCCbpIBnIEEAEYFBIZCgVjb3VudBgCIAEoBUIKukgHGgUYkE4oARIbCgVwcmljZRgDIAEoA0IMukgJIgcYgK3iBCgAIuYBChJBZGRTY2hlZHVsZVJlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgABJICgRkYXRlGAIgASgJQjq6SDdyNTIzXlswLTldezR9LSgwWzEtOV18MVswLTJdKS0oMFsxLTldfFsxMl1bMC05XXwzWzAxXSkkEjUKCXN0YXJ0c19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBrpIA8gBARIyCgZncmFkZXMYBCADKAsyFi5jb25jZXJ0LnYxLkdyYWRlU2VhdHNCCrpIB5IBBAgBEBQiPQoTQWRkU2NoZWR1bGVSZXNwb25zZRImCghzY2hlZHVsZRgBIAEoCzIULmNvbmNlcnQudjEuU2NoZWR1bGUiMwoUR2V0UXVldWVTdGF0c1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACKHAQoVR2V0UXVldWVTdGF0c1Jlc3BvbnNlEg8KB3dhaXRpbmcYASABKAMSDgoGYWN0aXZlGAIgASgDEhIKCm1heF9hY3RpdmUYAyABKAUSFgoOYWRtaXR0ZWRfdG90YWwYBCABKAMSIQoZYWRtaXNzaW9uX3JhdGVfcGVyX3NlY29uZBgFIAEoASJjChBMaXN0UXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASFwoGb2Zmc2V0GAIgASgFQge6SAQaAigAEhkKBWxpbWl0GAMgASgFQgq6SAcaBRjoBygAIl8KClF1ZXVlRW50cnkSDwoHdXNlcl9pZBgBIAEoAxIQCghwb3NpdGlvbhgCIAEoAxIuCgplbnRlcmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI8ChFMaXN0UXVldWVSZXNwb25zZRInCgdlbnRyaWVzGAEgAygLMhYuY29uY2VydC52MS5RdWV1ZUVudHJ5IlUKFVNldFF1ZXVlUG9saWN5UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh8KCm1heF9hY3RpdmUYAiABKAVCC7pICBoGGKCNBigAIiwKFlNldFF1ZXVlUG9saWN5UmVzcG9uc2USEgoKbWF4X2FjdGl2ZRgBIAEoBSJPChZSZW1vdmVGcm9tUXVldWVSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASGAoHdXNlcl9pZBgCIAEoA0IHukgEIgIgACIZChdSZW1vdmVGcm9tUXVldWVSZXNwb25zZSIzChRHZXRTYWxlc1N0YXRzUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAIlEKDVNjaGVkdWxlU2FsZXMSEwoLc2NoZWR1bGVfaWQYASABKAMSDAoEaGVsZBgCIAEoAxIMCgRzb2xkGAMgASgDEg8KB3JldmVudWUYBCABKAMicgoVR2V0U2FsZXNTdGF0c1Jlc3BvbnNlEiwKCXNjaGVkdWxlcxgBIAMoCzIZLmNvbmNlcnQudjEuU2NoZWR1bGVTYWxlcxIMCgRoZWxkGAIgASgDEgwKBHNvbGQYAyABKAMSDwoHcmV2ZW51ZRgEIAEoAyJFChVSZWNvbmNpbGVTZWF0c1JlcXVlc3QSHAoLc2NoZWR1bGVfaWQYASABKANCB7pIBCICIAASDgoGcmVwYWlyGAIgASgIIoUBCglTZWF0RHJpZnQSEwoLc2VhdF9udW1iZXIYASABKAUSJwoEa2luZBgCIAEoDjIZLmNvbmNlcnQudjEuU2VhdERyaWZ0S2luZBIUCgxteXNxbF9zdGF0dXMYAyABKAkSFAoMcmVkaXNfc3RhdHVzGAQgASgJEg4KBmRldGFpbBgFIAEoCSJ7ChZSZWNvbmNpbGVTZWF0c1Jlc3BvbnNlEiUKBmRyaWZ0cxgBIAMoCzIVLmNvbmNlcnQudjEuU2VhdERyaWZ0EhAKCHJlcGFpcmVkGAIgASgIEigKCXJlbWFpbmluZxgDIAMoCzIVLmNvbmNlcnQudjEuU2VhdERyaWZ0IqIBChVMaXN0RGVhZEV2ZW50c1JlcXVlc3QSOgoFdG9waWMYASABKAlCK7pIKHImUgBSEnJlc2VydmF0aW9uLWV2ZW50c1IOcGF5bWVudC1ldmVudHMSGQoFbGltaXQYAiABKAVCCrpIBxoFGOgHKAASGQoIYWZ0ZXJfaWQYAyABKANCB7pIBCICKAASFwoPaW5jbHVkZV9za2lwcGVkGAQgASgIIrQCCglEZWFkRXZlbnQSCgoCaWQYASABKAMSEAoIZXZlbnRfaWQYAiABKAkSDQoFdG9waWMYAyABKAkSCwoDa2V5GAQgASgJEhIKCmV2ZW50X3R5cGUYBSABKAkSEAoIZmFpbHVyZXMYBiABKAUSEgoKbGFzdF9lcnJvchgHIAEoCRIuCgpjcmVhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgdkZWFkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpza2lwcGVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdibG9ja2VkGAsgASgDEhUKDXBheWxvYWRfYnl0ZXMYDCABKAUiagoWTGlzdERlYWRFdmVudHNSZXNwb25zZRIlCgZldmVudHMYASADKAsyFS5jb25jZXJ0LnYxLkRlYWRFdmVudBISCgp0b3RhbF9kZWFkGAIgASgDEhUKDW5leHRfYWZ0ZXJfaWQYAyABKAMigAEKF1JlcGxheURlYWRFdmVudHNSZXF1ZXN0EhwKA2lkcxgBIAMoA0IPukgMkgEJEOgHIgQiAiAAEgsKA2FsbBgCIAEoCBI6CgV0b3BpYxgDIAEoCUIrukgociZSAFIScmVzZXJ2YXRpb24tZXZlbnRzUg5wYXltZW50LWV2ZW50cyI6ChhSZXBsYXlEZWFkRXZlbnRzUmVzcG9uc2USCwoDaWRzGAEgAygDEhEKCXJlbWFpbmluZxgCIAEoAyJ+ChVTa2lwRGVhZEV2ZW50c1JlcXVlc3QSHAoDaWRzGAEgAygDQg+6SAySAQkQ6AciBCICIAASCwoDYWxsGAIgASgIEjoKBXRvcGljGAMgASgJQiu6SChyJlIAUhJyZXNlcnZhdGlvbi1ldmVudHNSDnBheW1lbnQtZXZlbnRzIjgKFlNraXBEZWFkRXZlbnRzUmVzcG9uc2USCwoDaWRzGAEgAygDEhEKCXJlbWFpbmluZxgCIAEoAyrEAQoNU2VhdERyaWZ0S2luZBIfChtTRUFUX0RSSUZUX0tJTkRfVU5TUEVDSUZJRUQQABIjCh9TRUFUX0RSSUZUX0tJTkRfU1RBVFVTX01JU01BVENIEAESJAogU0VBVF9EUklGVF9LSU5EX0hPTERfS0VZX01JU1NJTkcQAhIiCh5TRUFUX0RSSUZUX0tJTkRfSE9MRF9LRVlfU1RBTEUQAxIjCh9TRUFUX0RSSUZUX0tJTkRfSE9MREVSX01JU01BVENIEAQyswgKDEFkbWluU2VydmljZRJUCg1DcmVhdGVDb25jZXJ0EiAuY29uY2VydC52MS5DcmVhdGVDb25jZXJ0UmVxdWVzdBohLmNvbmNlcnQudjEuQ3JlYXRlQ29uY2VydFJlc3BvbnNlElQKDVVwZGF0ZUNvbmNlcnQSIC5jb25jZXJ0LnYxLlVwZGF0ZUNvbmNlcnRSZXF1ZXN0GiEuY29uY2VydC52MS5VcGRhdGVDb25jZXJ0UmVzcG9uc2USTgoLQWRkU2NoZWR1bGUSHi5jb25jZXJ0LnYxLkFkZFNjaGVkdWxlUmVxdWVzdBofLmNvbmNlcnQudjEuQWRkU2NoZWR1bGVSZXNwb25zZRJZCg1HZXRRdWV1ZVN0YXRzEiAuY29uY2VydC52MS5HZXRRdWV1ZVN0YXRzUmVxdWVzdBohLmNvbmNlcnQudjEuR2V0UXVldWVTdGF0c1Jlc3BvbnNlIgOQAgESTQoJTGlzdFF1ZXVlEhwuY29uY2VydC52MS5MaXN0UXVldWVSZXF1ZXN0Gh0uY29uY2VydC52MS5MaXN0UXVldWVSZXNwb25zZSIDkAIBElcKDlNldFF1ZXVlUG9saWN5EiEuY29uY2VydC52MS5TZXRRdWV1ZVBvbGljeVJlcXVlc3QaIi5jb25jZXJ0LnYxLlNldFF1ZXVlUG9saWN5UmVzcG9uc2USWgoPUmVtb3ZlRnJvbVF1ZXVlEiIuY29uY2VydC52MS5SZW1vdmVGcm9tUXVldWVSZXF1ZXN0GiMuY29uY2VydC52MS5SZW1vdmVGcm9tUXVldWVSZXNwb25zZRJZCg1HZXRTYWxlc1N0YXRzEiAuY29uY2VydC52MS5HZXRTYWxlc1N0YXRzUmVxdWVzdBohLmNvbmNlcnQudjEuR2V0U2FsZXNTdGF0c1Jlc3BvbnNlIgOQAgESVwoOUmVjb25jaWxlU2VhdHMSIS5jb25jZXJ0LnYxLlJlY29uY2lsZVNlYXRzUmVxdWVzdBoiLmNvbmNlcnQudjEuUmVjb25jaWxlU2VhdHNSZXNwb25zZRJcCg5MaXN0RGVhZEV2ZW50cxIhLmNvbmNlcnQudjEuTGlzdERlYWRFdmVudHNSZXF1ZXN0GiIuY29uY2VydC52MS5MaXN0RGVhZEV2ZW50c1Jlc3BvbnNlIgOQAgESXQoQUmVwbGF5RGVhZEV2ZW50cxIjLmNvbmNlcnQudjEuUmVwbGF5RGVhZEV2ZW50c1JlcXVlc3QaJC5jb25jZXJ0LnYxLlJlcGxheURlYWRFdmVudHNSZXNwb25zZRJXCg5Ta2lwRGVhZEV2ZW50cxIhLmNvbmNlcnQudjEuU2tpcERlYWRFdmVudHNSZXF1ZXN0GiIuY29uY2VydC52MS5Ta2lwRGVhZEV2ZW50c1Jlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_concert_v1_concert, file_google_protobuf_timestamp]);
 
 /**
  * CreateConcertRequest describes a new concert.
@@ -719,6 +719,307 @@ export const ReconcileSeatsResponseSchema: GenMessage<ReconcileSeatsResponse> = 
   messageDesc(file_concert_v1_admin, 21);
 
 /**
+ * ListDeadEventsRequest filters and pages the dead events.
+ *
+ * @generated from message concert.v1.ListDeadEventsRequest
+ */
+export type ListDeadEventsRequest = Message<"concert.v1.ListDeadEventsRequest"> & {
+  /**
+   * Only this SPEC topic (reservation-events or payment-events); empty for all.
+   *
+   * @generated from field: string topic = 1;
+   */
+  topic: string;
+
+  /**
+   * How many to return; 0 means 100, at most 1000.
+   *
+   * @generated from field: int32 limit = 2;
+   */
+  limit: number;
+
+  /**
+   * Return dead events with an outbox id greater than this (the last id of the previous page); 0 from the start.
+   *
+   * @generated from field: int64 after_id = 3;
+   */
+  afterId: bigint;
+
+  /**
+   * Also list events the operator skipped (until the retention purges them).
+   *
+   * @generated from field: bool include_skipped = 4;
+   */
+  includeSkipped: boolean;
+};
+
+/**
+ * Describes the message concert.v1.ListDeadEventsRequest.
+ * Use `create(ListDeadEventsRequestSchema)` to create a new message.
+ */
+export const ListDeadEventsRequestSchema: GenMessage<ListDeadEventsRequest> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 22);
+
+/**
+ * DeadEvent is an outbox event the relay stopped trying.
+ *
+ * @generated from message concert.v1.DeadEvent
+ */
+export type DeadEvent = Message<"concert.v1.DeadEvent"> & {
+  /**
+   * Outbox row id: what replay and skip take.
+   *
+   * @generated from field: int64 id = 1;
+   */
+  id: bigint;
+
+  /**
+   * The event-id header the event carries.
+   *
+   * @generated from field: string event_id = 2;
+   */
+  eventId: string;
+
+  /**
+   * SPEC topic (without KAFKA_TOPIC_PREFIX).
+   *
+   * @generated from field: string topic = 3;
+   */
+  topic: string;
+
+  /**
+   * Kafka key (reservation id, user id).
+   *
+   * @generated from field: string key = 4;
+   */
+  key: string;
+
+  /**
+   * Event type: SeatsHeld, PaymentCompleted, ...
+   *
+   * @generated from field: string event_type = 5;
+   */
+  eventType: string;
+
+  /**
+   * Sends Kafka refused for this event.
+   *
+   * @generated from field: int32 failures = 6;
+   */
+  failures: number;
+
+  /**
+   * The latest refusal.
+   *
+   * @generated from field: string last_error = 7;
+   */
+  lastError: string;
+
+  /**
+   * When the event was written (its change committed).
+   *
+   * @generated from field: google.protobuf.Timestamp created_at = 8;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * When it went dead.
+   *
+   * @generated from field: google.protobuf.Timestamp dead_at = 9;
+   */
+  deadAt?: Timestamp | undefined;
+
+  /**
+   * When the operator skipped it; unset while it is dead.
+   *
+   * @generated from field: google.protobuf.Timestamp skipped_at = 10;
+   */
+  skippedAt?: Timestamp | undefined;
+
+  /**
+   * Later events of the same key held back behind it (0 once skipped).
+   *
+   * @generated from field: int64 blocked = 11;
+   */
+  blocked: bigint;
+
+  /**
+   * Size of the event's JSON value in bytes.
+   *
+   * @generated from field: int32 payload_bytes = 12;
+   */
+  payloadBytes: number;
+};
+
+/**
+ * Describes the message concert.v1.DeadEvent.
+ * Use `create(DeadEventSchema)` to create a new message.
+ */
+export const DeadEventSchema: GenMessage<DeadEvent> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 23);
+
+/**
+ * ListDeadEventsResponse is one page of dead events.
+ *
+ * @generated from message concert.v1.ListDeadEventsResponse
+ */
+export type ListDeadEventsResponse = Message<"concert.v1.ListDeadEventsResponse"> & {
+  /**
+   * Oldest first.
+   *
+   * @generated from field: repeated concert.v1.DeadEvent events = 1;
+   */
+  events: DeadEvent[];
+
+  /**
+   * Dead events (not skipped) in total, all topics.
+   *
+   * @generated from field: int64 total_dead = 2;
+   */
+  totalDead: bigint;
+
+  /**
+   * Pass as after_id for the next page; 0 when this is the last page.
+   *
+   * @generated from field: int64 next_after_id = 3;
+   */
+  nextAfterId: bigint;
+};
+
+/**
+ * Describes the message concert.v1.ListDeadEventsResponse.
+ * Use `create(ListDeadEventsResponseSchema)` to create a new message.
+ */
+export const ListDeadEventsResponseSchema: GenMessage<ListDeadEventsResponse> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 24);
+
+/**
+ * ReplayDeadEventsRequest names dead events by outbox id, or all of them.
+ *
+ * @generated from message concert.v1.ReplayDeadEventsRequest
+ */
+export type ReplayDeadEventsRequest = Message<"concert.v1.ReplayDeadEventsRequest"> & {
+  /**
+   * Outbox ids from ListDeadEvents; every one must be dead, or nothing changes.
+   *
+   * @generated from field: repeated int64 ids = 1;
+   */
+  ids: bigint[];
+
+  /**
+   * Every dead event (up to 1000 per call, oldest first) instead of ids.
+   *
+   * @generated from field: bool all = 2;
+   */
+  all: boolean;
+
+  /**
+   * With all: only this SPEC topic.
+   *
+   * @generated from field: string topic = 3;
+   */
+  topic: string;
+};
+
+/**
+ * Describes the message concert.v1.ReplayDeadEventsRequest.
+ * Use `create(ReplayDeadEventsRequestSchema)` to create a new message.
+ */
+export const ReplayDeadEventsRequestSchema: GenMessage<ReplayDeadEventsRequest> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 25);
+
+/**
+ * ReplayDeadEventsResponse says which events went back in line.
+ *
+ * @generated from message concert.v1.ReplayDeadEventsResponse
+ */
+export type ReplayDeadEventsResponse = Message<"concert.v1.ReplayDeadEventsResponse"> & {
+  /**
+   * Outbox ids now waiting to be sent again.
+   *
+   * @generated from field: repeated int64 ids = 1;
+   */
+  ids: bigint[];
+
+  /**
+   * Dead events still left (all only: more than 1000 matched).
+   *
+   * @generated from field: int64 remaining = 2;
+   */
+  remaining: bigint;
+};
+
+/**
+ * Describes the message concert.v1.ReplayDeadEventsResponse.
+ * Use `create(ReplayDeadEventsResponseSchema)` to create a new message.
+ */
+export const ReplayDeadEventsResponseSchema: GenMessage<ReplayDeadEventsResponse> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 26);
+
+/**
+ * SkipDeadEventsRequest names dead events by outbox id, or all of them.
+ *
+ * @generated from message concert.v1.SkipDeadEventsRequest
+ */
+export type SkipDeadEventsRequest = Message<"concert.v1.SkipDeadEventsRequest"> & {
+  /**
+   * Outbox ids from ListDeadEvents; every one must be dead, or nothing changes.
+   *
+   * @generated from field: repeated int64 ids = 1;
+   */
+  ids: bigint[];
+
+  /**
+   * Every dead event (up to 1000 per call, oldest first) instead of ids.
+   *
+   * @generated from field: bool all = 2;
+   */
+  all: boolean;
+
+  /**
+   * With all: only this SPEC topic.
+   *
+   * @generated from field: string topic = 3;
+   */
+  topic: string;
+};
+
+/**
+ * Describes the message concert.v1.SkipDeadEventsRequest.
+ * Use `create(SkipDeadEventsRequestSchema)` to create a new message.
+ */
+export const SkipDeadEventsRequestSchema: GenMessage<SkipDeadEventsRequest> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 27);
+
+/**
+ * SkipDeadEventsResponse says which events were given up.
+ *
+ * @generated from message concert.v1.SkipDeadEventsResponse
+ */
+export type SkipDeadEventsResponse = Message<"concert.v1.SkipDeadEventsResponse"> & {
+  /**
+   * Outbox ids now skipped: never sent.
+   *
+   * @generated from field: repeated int64 ids = 1;
+   */
+  ids: bigint[];
+
+  /**
+   * Dead events still left (all only: more than 1000 matched).
+   *
+   * @generated from field: int64 remaining = 2;
+   */
+  remaining: bigint;
+};
+
+/**
+ * Describes the message concert.v1.SkipDeadEventsResponse.
+ * Use `create(SkipDeadEventsResponseSchema)` to create a new message.
+ */
+export const SkipDeadEventsResponseSchema: GenMessage<SkipDeadEventsResponse> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 28);
+
+/**
  * SeatDriftKind is how Redis differs from the database for one seat.
  *
  * @generated from enum concert.v1.SeatDriftKind
@@ -862,6 +1163,38 @@ export const AdminService: GenService<{
     methodKind: "unary";
     input: typeof ReconcileSeatsRequestSchema;
     output: typeof ReconcileSeatsResponseSchema;
+  },
+  /**
+   * ListDeadEvents lists outbox events that failed OUTBOX_MAX_ATTEMPTS times and are no longer sent,
+   * oldest first (SPEC 7.4).
+   *
+   * @generated from rpc concert.v1.AdminService.ListDeadEvents
+   */
+  listDeadEvents: {
+    methodKind: "unary";
+    input: typeof ListDeadEventsRequestSchema;
+    output: typeof ListDeadEventsResponseSchema;
+  },
+  /**
+   * ReplayDeadEvents puts dead events back in line: the relay sends them (then the later events of
+   * their keys) once Kafka accepts them.
+   *
+   * @generated from rpc concert.v1.AdminService.ReplayDeadEvents
+   */
+  replayDeadEvents: {
+    methodKind: "unary";
+    input: typeof ReplayDeadEventsRequestSchema;
+    output: typeof ReplayDeadEventsResponseSchema;
+  },
+  /**
+   * SkipDeadEvents gives up on dead events: they are never sent, and later events of their keys go on.
+   *
+   * @generated from rpc concert.v1.AdminService.SkipDeadEvents
+   */
+  skipDeadEvents: {
+    methodKind: "unary";
+    input: typeof SkipDeadEventsRequestSchema;
+    output: typeof SkipDeadEventsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_concert_v1_admin, 0);

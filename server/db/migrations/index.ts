@@ -3,6 +3,7 @@ import * as m0001 from "./0001-initial-schema.js";
 import * as m0003 from "./0003-sales-projection.js";
 import * as m0004 from "./0004-idempotency-key-bytes.js";
 import * as m0005 from "./0005-queue-policies.js";
+import * as m0008 from "./0008-outbox-dead-letters.js";
 
 export interface Migration {
   name: string;
@@ -21,4 +22,5 @@ export const migrations: Migration[] = [
   { name: "0003-sales-projection", ...m0003 },
   { name: "0004-idempotency-key-bytes", ...m0004 },
   { name: "0005-queue-policies", ...m0005 },
+  { name: "0008-outbox-dead-letters", ...m0008 },
 ];
