@@ -65,6 +65,16 @@ const nouns: Noun[] = [
     examples: ["concert-admin events watch --type SeatsHeld"],
   },
   {
+    name: "outbox",
+    description: "see, replay or skip outbox events Kafka refused OUTBOX_MAX_ATTEMPTS times (dead letters)",
+    verbs: {
+      list: () => import("./commands/outbox/list.js"),
+      replay: () => import("./commands/outbox/replay.js"),
+      skip: () => import("./commands/outbox/skip.js"),
+    },
+    examples: ["concert-admin outbox list", "concert-admin outbox replay 1042 1043", "concert-admin outbox skip --all --topic payment-events"],
+  },
+  {
     name: "token",
     description: "JWTs for local use",
     verbs: { mint: () => import("./commands/token/mint.js") },
