@@ -131,7 +131,7 @@ export async function createProgram(argv: string[] = process.argv): Promise<Comm
     "after",
     "Connection: --server (CONCERT_SERVER, default http://127.0.0.1:8080), --token (CONCERT_ADMIN_TOKEN),\n" +
       "--brokers (KAFKA_BROKERS, default 127.0.0.1:9092). Exit codes: 0 ok, 1 failed, 2 bad usage,\n" +
-      "3 server or Kafka unreachable, 4 not signed in / not an admin, 5 not found.\n",
+      "3 server or Kafka unreachable, 4 not signed in / not an admin, 5 not found, 6 drift found (reconcile).\n",
   );
   const { noun: named, verb: namedVerb } = wanted(argv);
   const known = nouns.some((n) => n.name === named) || (named !== undefined && named in topLevel);
