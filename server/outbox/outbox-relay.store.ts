@@ -118,15 +118,18 @@ export class SequelizeRelayStore {
         },
         markFailed: async (refused, policy) => {
           if (refused.length === 0) return [];
-          // Assignments run left to right (MySQL and MariaDB): dead_at and retry_at read failures before its increment.
-          for (const r of refused) {
+          // One UPDATE per distinct error (a refused topic is one statement however many rows). Assignments
+          // run left to right (MySQL and MariaDB): dead_at and retry_at read each row's failures before its increment.
+          const byError = new Map<string, number[]>();
+          for (const r of refused) byError.set(r.error, [...(byError.get(r.error) ?? []), r.row.id]);
+          for (const [error, ids] of byError) {
             await this.db.query(
               `UPDATE outbox SET
                  dead_at = IF(failures + 1 >= ?, NOW(3), NULL),
                  retry_at = IF(failures + 1 >= ?, NULL, NOW(3) + INTERVAL LEAST(?, ? * POW(2, failures)) * 1000 MICROSECOND),
                  last_error = ?, attempts = attempts + 1, failures = failures + 1
-               WHERE id = ?`,
-              { replacements: [policy.maxAttempts, policy.maxAttempts, policy.retryMaxMs, policy.retryMinMs, r.error, r.row.id], transaction: tx },
+               WHERE id IN (?)`,
+              { replacements: [policy.maxAttempts, policy.maxAttempts, policy.retryMaxMs, policy.retryMinMs, error, ids], transaction: tx },
             );
           }
           const dead = await this.db.query<{ id: number | string }>("SELECT id FROM outbox WHERE id IN (?) AND dead_at IS NOT NULL", {

@@ -178,7 +178,8 @@ export class OutboxRelay implements Worker {
 
   /**
    * Sends rows (id order); on a refusal that is about the events, splits them in two and sends each half,
-   * the second without the keys that had a refusal in the first (their later rows must not overtake).
+   * the second without the keys that had a refusal in the first (their later rows must not overtake). A
+   * refusal of a topic splits the send by topic, and every event of the refusing topic counts it.
    * Throws when Kafka is unavailable; rows neither sent nor refused by then are simply not done.
    */
   private async deliver(rows: OutboxRow[], out: Delivery): Promise<void> {
@@ -191,6 +192,15 @@ export class OutboxRelay implements Worker {
       const kind = sendFailureKind(e);
       if (kind === "unavailable") throw e;
       const error = errorLine(e);
+      const topics = [...new Set(rows.map((r) => r.topic))];
+      if (this.isolation === "on" && kind === "topic" && topics.length > 1) {
+        // A topic refuses everything sent to it: send each topic on its own (order is per key, hence per topic).
+        for (const topic of topics) {
+          if (out.sends >= this.opts.isolationSendsPerRound) return;
+          await this.deliver(rows.filter((r) => r.topic === topic), out);
+        }
+        return;
+      }
       if (this.isolation === "off" || kind === "topic" || rows.length === 1) {
         for (const row of rows) out.refused.push({ row, error, kind });
         return;

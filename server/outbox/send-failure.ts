@@ -49,8 +49,13 @@ export function sendFailureKind(e: unknown, depth = 0): SendFailureKind {
 
 /** The first line of an error, bounded, for outbox.last_error (VARCHAR(1000)). */
 export function errorLine(e: unknown): string {
-  const err = e as KafkaLikeError & { message?: string };
-  const type = typeof err?.type === "string" ? `${err.type}: ` : "";
+  // The broker's error type may sit on a cause the retrier wrapped (KafkaJSNonRetriableError has none itself).
+  let found: string | undefined;
+  for (let c: unknown = e, depth = 0; c && typeof c === "object" && depth < 5 && found === undefined; c = (c as KafkaLikeError).cause, depth++) {
+    const t = (c as KafkaLikeError).type;
+    if (typeof t === "string") found = t;
+  }
+  const type = found ? `${found}: ` : "";
   const msg = e instanceof Error ? e.message : String(e);
   return `${type}${msg.split("\n")[0] ?? ""}`.slice(0, 1000);
 }

@@ -150,6 +150,30 @@ describe("outbox dead letters (real MySQL and Kafka; reservation-events refuses 
     expect(await store.purgeSent(3600)).toBe(2);
   });
 
+  it("a topic Kafka refuses outright (an invalid name): each of its events in the send counts at once, other topics' events in the same batch go, and its keys keep their order", async () => {
+    await h.db.query("DELETE FROM outbox");
+    const ok = [held(41), charged(42)];
+    const bad = [held(43), confirmed(43), held(44)];
+    await write([bad[0]!, ok[0]!, bad[1]!, ok[1]!, bad[2]!]);
+    // An outbox row's topic is only a column: point these at a name Kafka refuses (INVALID_TOPIC_EXCEPTION).
+    await h.db.query("UPDATE outbox SET topic = 'no such topic!' WHERE event_id IN (?)", { replacements: [bad.map((e) => e.eventId)] });
+    const { relay } = h.relay({ maxAttempts: 2, retryMinMs: 0, retryMaxMs: 0 });
+    expect(await round(relay)).toMatchObject({ sent: 2, refused: 3 });
+    await readUntil(h.config.kafkaBrokers, h.topics, hasAll(ok.map((e) => e.eventId)));
+    for (const e of bad) expect(await rowOf(e.eventId)).toMatchObject({ failures: 1, dead_at: null });
+    expect((await rowOf(bad[0]!.eventId)).last_error).toMatch(/^INVALID_TOPIC_EXCEPTION: /);
+    // Next round: only the oldest failing event of each key is tried; key 43's second event waits behind its first.
+    expect(await round(relay)).toHaveProperty("error");
+    expect((await rowOf(bad[0]!.eventId)).dead_at).not.toBeNull();
+    expect((await rowOf(bad[2]!.eventId)).dead_at).not.toBeNull();
+    expect(await rowOf(bad[1]!.eventId)).toMatchObject({ failures: 1, dead_at: null, sent_at: null });
+    const listed = await new SequelizeDeadEventsRepository(h.db).list({ afterId: 0, limit: 10, includeSkipped: false });
+    expect(listed.events.map((d) => [d.eventId, d.blocked])).toEqual([
+      [bad[0]!.eventId, 1],
+      [bad[2]!.eventId, 0],
+    ]);
+  });
+
   it("Kafka unavailable is not the event's fault: rounds fail, nothing is counted against the events, nothing goes dead", async () => {
     await h.db.query("DELETE FROM outbox");
     const e = held(21);

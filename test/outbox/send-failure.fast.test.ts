@@ -17,7 +17,10 @@ describe("sendFailureKind: whose fault a refused send is", () => {
 
   it("refusals of the records or the topic count, also when wrapped by the retrier", () => {
     expect(sendFailureKind(protocol("MESSAGE_TOO_LARGE", false))).toBe("record");
-    expect(sendFailureKind(new KafkaJSNonRetriableError(protocol("INVALID_RECORD", false)))).toBe("record");
+    // As kafkajs' retrier wraps a non-retriable error: the original is the cause.
+    const invalid = protocol("INVALID_RECORD", false);
+    expect(sendFailureKind(Object.assign(new KafkaJSNonRetriableError(invalid), { cause: invalid }))).toBe("record");
+    expect(errorLine(Object.assign(new KafkaJSNonRetriableError(invalid), { cause: invalid }))).toMatch(/^INVALID_RECORD: /);
     expect(sendFailureKind(protocol("TOPIC_AUTHORIZATION_FAILED", false))).toBe("topic");
     expect(sendFailureKind(new KafkaJSNumberOfRetriesExceeded(protocol("UNKNOWN_TOPIC_OR_PARTITION", true), { retryCount: 3, retryTime: 1000 }))).toBe("topic");
   });
