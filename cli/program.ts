@@ -71,6 +71,16 @@ const nouns: Noun[] = [
     examples: ["concert-admin events watch --type SeatsHeld"],
   },
   {
+    name: "outbox",
+    description: "see, replay or skip outbox events Kafka refused OUTBOX_MAX_ATTEMPTS times (dead letters)",
+    verbs: {
+      list: () => import("./commands/outbox/list.js"),
+      replay: () => import("./commands/outbox/replay.js"),
+      skip: () => import("./commands/outbox/skip.js"),
+    },
+    examples: ["concert-admin outbox list", "concert-admin outbox replay 1042 1043", "concert-admin outbox skip --all --topic payment-events"],
+  },
+  {
     name: "token",
     description: "JWTs for local use",
     verbs: { mint: () => import("./commands/token/mint.js") },
@@ -131,7 +141,7 @@ export async function createProgram(argv: string[] = process.argv): Promise<Comm
     "after",
     "Connection: --server (CONCERT_SERVER, default http://127.0.0.1:8080), --token (CONCERT_ADMIN_TOKEN),\n" +
       "--brokers (KAFKA_BROKERS, default 127.0.0.1:9092). Exit codes: 0 ok, 1 failed, 2 bad usage,\n" +
-      "3 server or Kafka unreachable, 4 not signed in / not an admin, 5 not found.\n",
+      "3 server or Kafka unreachable, 4 not signed in / not an admin, 5 not found, 6 drift found (reconcile).\n",
   );
   const { noun: named, verb: namedVerb } = wanted(argv);
   const known = nouns.some((n) => n.name === named) || (named !== undefined && named in topLevel);

@@ -6,6 +6,9 @@ import {
   AdminService,
   type AddScheduleRequestSchema,
   type CreateConcertRequestSchema,
+  type ListDeadEventsRequestSchema,
+  type ReplayDeadEventsRequestSchema,
+  type SkipDeadEventsRequestSchema,
   type UpdateConcertRequestSchema,
 } from "../../gen/concert/v1/admin_pb.js";
 import { ConcertService } from "../../gen/concert/v1/concert_pb.js";
@@ -96,5 +99,17 @@ export class AdminApi {
 
   getWaitingList(scheduleId: bigint) {
     return this.call("GetWaitingList", () => this.admin.getWaitingList({ scheduleId }));
+  }
+
+  listDeadEvents(req: MessageInitShape<typeof ListDeadEventsRequestSchema>) {
+    return this.call("ListDeadEvents", () => this.admin.listDeadEvents(req));
+  }
+
+  replayDeadEvents(req: MessageInitShape<typeof ReplayDeadEventsRequestSchema>) {
+    return this.call("ReplayDeadEvents", () => this.admin.replayDeadEvents(req));
+  }
+
+  skipDeadEvents(req: MessageInitShape<typeof SkipDeadEventsRequestSchema>) {
+    return this.call("SkipDeadEvents", () => this.admin.skipDeadEvents(req));
   }
 }

@@ -10,5 +10,7 @@ export const ExitCode = {
   unreachable: 3,
   denied: 4,
   notFound: 5,
+  /** `reconcile`: Redis and MySQL differ (without --repair, or still after it); the report is on stdout. */
+  drift: 6,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -44,6 +44,8 @@ export interface Config {
   workers: number;
   /** Outbox relay and sales projection tunables (events.config.ts). */
   events: EventsOptions;
+  /** Background seat drift check (SEAT_DRIFT_CHECK_SECONDS, 0 = off; SEAT_DRIFT_CHECK_SCHEDULES per tick). */
+  seatDrift: { checkSeconds: number; schedulesPerTick: number };
   /** Limits against hostile traffic (SPEC 7.2), enforced by the listener and the queue watch hub. */
   limits: ConnectionLimits & { queueMaxWatchersPerUser: number };
   /** OpenTelemetry traces (tracing.config.ts): off unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
@@ -140,6 +142,10 @@ export function loadConfig(env: Env = process.env): Config {
     runWorkers: (env.RUN_WORKERS ?? "true") !== "false",
     workers: int(env, "WORKERS", availableParallelism(), 1, 64),
     events: eventsOptionsFromEnv(kafkaTopicPrefix, env),
+    seatDrift: {
+      checkSeconds: int(env, "SEAT_DRIFT_CHECK_SECONDS", 60, 0, 86_400),
+      schedulesPerTick: int(env, "SEAT_DRIFT_CHECK_SCHEDULES", 20, 1, 10_000),
+    },
     limits: {
       h2MaxConcurrentStreams: int(env, "H2_MAX_CONCURRENT_STREAMS", 100, 1, 1_000_000),
       queueMaxWatchersPerUser: int(env, "QUEUE_MAX_WATCHERS_PER_USER", 2, 1, 1_000_000),

@@ -9,6 +9,7 @@ type Env = Record<string, string | undefined>;
  *   OUTBOX_RELAY_BATCH_SIZE     rows per round (default 500)
  *   OUTBOX_RELAY_POLL_MS        idle poll interval (default 200)
  *   OUTBOX_RETENTION_SECONDS    how long sent rows are kept (default 86400)
+ *   OUTBOX_MAX_ATTEMPTS         refusals before an event is dead (default 20, SPEC 7.4)
  */
 export interface EventsOptions {
   salesGroupId: string;
@@ -31,5 +32,7 @@ export function eventsOptionsFromEnv(topicPrefix: string, env: Env = process.env
   if (batchSize) relay.batchSize = batchSize;
   if (poll) relay.pollIntervalMs = poll;
   if (retention) relay.retentionSeconds = retention;
+  const maxAttempts = positive(env, "OUTBOX_MAX_ATTEMPTS");
+  if (maxAttempts) relay.maxAttempts = maxAttempts;
   return { salesGroupId: env.SALES_PROJECTION_GROUP_ID || `${topicPrefix}concert-sales-projection`, relay };
 }

@@ -16,6 +16,7 @@ export const connectCodeOf: Record<DomainErrorCode, Code> = {
   SEAT_NOT_FOUND: Code.NotFound,
   RESERVATION_NOT_FOUND: Code.NotFound,
   QUEUE_ENTRY_NOT_FOUND: Code.NotFound,
+  DEAD_EVENT_NOT_FOUND: Code.NotFound,
   SEAT_TAKEN: Code.AlreadyExists,
   HOLD_EXPIRED: Code.FailedPrecondition,
   RESERVATION_NOT_HELD: Code.FailedPrecondition,

@@ -11,12 +11,15 @@ export interface ReconcileSeatsResult {
   repaired: boolean;
   /** What still differs after the repair. */
   remaining: SeatDrift[];
+  /** The scan for orphan hold keys stopped at its bound. */
+  scanIncomplete: boolean;
 }
 
 /**
  * The operator's drift check (SPEC 7.4, `concert-admin reconcile`). With repair, hold keys the database
- * does not back are dropped, then the drifting seats go through the one reload path (gate.reconcile)
- * with the database's states read again just before, and the schedule is checked once more.
+ * does not back (including those of seat numbers it does not have) are dropped, then the drifting seats
+ * the database has go through the one reload path (gate.reconcile) with their states read again just
+ * before, and the schedule is checked once more.
  */
 export class ReconcileSeats {
   constructor(
@@ -27,21 +30,21 @@ export class ReconcileSeats {
   ) {}
 
   async execute(scheduleId: number, repair: boolean): Promise<ReconcileSeatsResult> {
-    const { drifts } = await this.find.execute(scheduleId);
-    if (!repair || drifts.length === 0) return { drifts, repaired: repair, remaining: [] };
+    const { drifts, scanComplete } = await this.find.execute(scheduleId);
+    if (!repair || drifts.length === 0) return { drifts, repaired: repair, remaining: [], scanIncomplete: !scanComplete };
 
     const before = await this.probe.view(scheduleId, [...new Set(drifts.map((d) => d.seatNumber))]);
     const wrongHolders = drifts
-      .filter((d) => d.kind === "HOLD_KEY_STALE" || d.kind === "HOLDER_MISMATCH")
+      .filter((d) => d.kind === "HOLD_KEY_STALE" || d.kind === "HOLDER_MISMATCH" || d.kind === "HOLD_KEY_ORPHAN")
       .flatMap((d) => {
         const holder = before.holders.get(d.seatNumber);
         return holder === undefined ? [] : [{ seatNumber: d.seatNumber, holder }];
       });
     await this.probe.dropHolds(scheduleId, wrongHolders);
-    const seatNumbers = [...new Set(drifts.map((d) => d.seatNumber))];
-    await this.reconciler.reconcile(scheduleId, await this.source.seatStates(scheduleId, seatNumbers));
+    const seatNumbers = [...new Set(drifts.filter((d) => d.kind !== "HOLD_KEY_ORPHAN").map((d) => d.seatNumber))];
+    if (seatNumbers.length > 0) await this.reconciler.reconcile(scheduleId, await this.source.seatStates(scheduleId, seatNumbers));
 
-    const { drifts: remaining } = await this.find.execute(scheduleId);
-    return { drifts, repaired: remaining.length === 0, remaining };
+    const after = await this.find.execute(scheduleId);
+    return { drifts, repaired: after.drifts.length === 0, remaining: after.drifts, scanIncomplete: !after.scanComplete };
   }
 }

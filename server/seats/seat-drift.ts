@@ -1,12 +1,13 @@
 import type { SeatState, SeatStatus } from "./seat.js";
 
 /** How Redis differs from the database for one seat (the database wins). */
-export type SeatDriftKind = "STATUS_MISMATCH" | "HOLD_KEY_MISSING" | "HOLD_KEY_STALE" | "HOLDER_MISMATCH";
+export type SeatDriftKind = "STATUS_MISMATCH" | "HOLD_KEY_MISSING" | "HOLD_KEY_STALE" | "HOLDER_MISMATCH" | "HOLD_KEY_ORPHAN";
 
 export interface SeatDrift {
   seatNumber: number;
   kind: SeatDriftKind;
-  mysqlStatus: SeatStatus;
+  /** "" when the database has no such seat (HOLD_KEY_ORPHAN). */
+  mysqlStatus: SeatStatus | "";
   /** The seat's value in the seat-status hash, undefined when it has none. */
   redisStatus?: string;
   detail: string;
@@ -17,6 +18,30 @@ export interface RedisSeatView {
   statuses: Map<number, string> | undefined;
   holders: Map<number, string>;
 }
+
+/** Every hold key Redis has for a schedule, found by a bounded scan: seat number -> holder. */
+export interface RedisHoldKeys {
+  holders: Map<number, string>;
+  /** False when the scan stopped at its bound before seeing the whole key space (some orphans may be unseen). */
+  complete: boolean;
+}
+
+/** Hold keys for seat numbers the schedule does not have in the database (nothing will ever release them). */
+export function orphanHoldKeys(seats: SeatState[], holdKeys: RedisHoldKeys): SeatDrift[] {
+  const known = new Set(seats.map((s) => s.number));
+  return [...holdKeys.holders]
+    .filter(([n]) => !known.has(n))
+    .sort(([a], [b]) => a - b)
+    .map(([n, holder]) => ({
+      seatNumber: n,
+      kind: "HOLD_KEY_ORPHAN" as const,
+      mysqlStatus: "" as const,
+      detail: `hold key names user ${holder} for seat ${n}, which the schedule does not have in the database`,
+    }));
+}
+
+/** How many seats differ (a seat may have more than one kind of drift). */
+export const driftingSeats = (drifts: SeatDrift[]) => new Set(drifts.map((d) => d.seatNumber)).size;
 
 /**
  * Every difference between the database's seats and Redis. A HELD seat whose hold has expired (the

@@ -6,4 +6,6 @@ export interface SeatStateSource {
   seatStates(scheduleId: number, numbers?: number[]): Promise<SeatState[]>;
   scheduleIdsOf(concertId: number): Promise<number[]>;
   scheduleExists(scheduleId: number): Promise<boolean>;
+  /** Schedules still worth checking (the show has not ended: starts_at within the last day or later), id > afterId, in id order. */
+  scheduleIdsToCheck(afterId: number, limit: number): Promise<number[]>;
 }

@@ -19,6 +19,14 @@ export class SequelizeSeatStates implements SeatStateSource {
     return rows.length > 0;
   }
 
+  async scheduleIdsToCheck(afterId: number, limit: number): Promise<number[]> {
+    const rows = await this.db.query<{ id: number }>(
+      "SELECT id FROM schedules WHERE id > ? AND starts_at > NOW(3) - INTERVAL 1 DAY ORDER BY id LIMIT ?",
+      { replacements: [afterId, limit], type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
   async seatStates(scheduleId: number, numbers?: number[]): Promise<SeatState[]> {
     const rows = await this.db.query<{ seat_number: number; status: SeatStatus; user_id: number | null; held_until: Date | null }>(
       `SELECT s.seat_number, s.status, r.user_id, r.held_until

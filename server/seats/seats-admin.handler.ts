@@ -9,6 +9,7 @@ const kindOf: Record<SeatDrift["kind"], SeatDriftKind> = {
   HOLD_KEY_MISSING: SeatDriftKind.HOLD_KEY_MISSING,
   HOLD_KEY_STALE: SeatDriftKind.HOLD_KEY_STALE,
   HOLDER_MISMATCH: SeatDriftKind.HOLDER_MISMATCH,
+  HOLD_KEY_ORPHAN: SeatDriftKind.HOLD_KEY_ORPHAN,
 };
 
 const driftOf = (d: SeatDrift) => ({
@@ -24,7 +25,7 @@ export function createSeatsAdminHandler(reconcile: ReconcileSeats): Pick<Service
   return {
     async reconcileSeats(req) {
       const r = await reconcile.execute(idOf(req.scheduleId), req.repair);
-      return { drifts: r.drifts.map(driftOf), repaired: r.repaired, remaining: r.remaining.map(driftOf) };
+      return { drifts: r.drifts.map(driftOf), repaired: r.repaired, remaining: r.remaining.map(driftOf), orphanScanIncomplete: r.scanIncomplete };
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { Infra, ModuleParts } from "../app/module.js";
 import { afterCommit } from "../shared/after-commit.js";
+import { CheckSeatDrift } from "./check-seat-drift.js";
 import { FindSeatDrift } from "./find-seat-drift.js";
+import { createSeatDriftCheck } from "./seat-drift-check.worker.js";
 import { ReconcileSeats } from "./reconcile-seats.js";
 import { RedisSeatDriftProbe } from "./seat-drift.probe.redis.js";
 import { createSeatsAdminHandler } from "./seats-admin.handler.js";
@@ -21,16 +23,23 @@ export interface SeatsModule extends ModuleParts {
   inventory: SeatInventory;
 }
 
-/** Seat state in Redis (status hash, hold keys, their scripts) kept in step with the database, and the drift check. */
+/** Seat state in Redis (status hash, hold keys, their scripts) kept in step with the database, the drift check and its background worker. */
 export function createSeatsModule(infra: Infra): SeatsModule {
   const source = new SequelizeSeatStates(infra.db);
   const statuses = new RedisSeatStatusStore(infra.redis);
   const gate = new RedisSeatHoldGate(infra.redis, statuses, source);
   const probe = new RedisSeatDriftProbe(infra.redis);
-  const reconcileSeats = new ReconcileSeats(new FindSeatDrift(source, probe), probe, source, gate);
+  const find = new FindSeatDrift(source, probe);
+  const reconcileSeats = new ReconcileSeats(find, probe, source, gate);
+  const { checkSeconds, schedulesPerTick } = infra.config.seatDrift;
+  const workers =
+    checkSeconds > 0
+      ? [createSeatDriftCheck(new CheckSeatDrift(source, find, schedulesPerTick), infra.metrics, infra.logger.child({ worker: "seat-drift-check" }), checkSeconds * 1000)]
+      : [];
   const inventory = new RedisSeatInventory(infra.redis, (concertId) => source.scheduleIdsOf(concertId), gate);
   return {
     admin: createSeatsAdminHandler(reconcileSeats),
+    workers,
     statuses,
     gate,
     inventory,

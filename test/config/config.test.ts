@@ -52,4 +52,15 @@ describe("configuration profiles (SPEC section 1)", () => {
     expect(() => loadConfig({ PORT: "70000" })).toThrowError(/PORT/);
     expect(() => loadConfig({ APP_ENV: "staging" })).toThrowError(/APP_ENV/);
   });
+
+  it("reads OUTBOX_MAX_ATTEMPTS (default 20) and the seat drift check's interval and batch (0 turns the check off)", () => {
+    const c = loadConfig({});
+    expect(c.events.relay.maxAttempts).toBeUndefined(); // the relay's default, 20 (DEFAULT_RELAY_OPTIONS)
+    expect(c.seatDrift).toEqual({ checkSeconds: 60, schedulesPerTick: 20 });
+    const set = loadConfig({ OUTBOX_MAX_ATTEMPTS: "3", SEAT_DRIFT_CHECK_SECONDS: "0", SEAT_DRIFT_CHECK_SCHEDULES: "5" });
+    expect(set.events.relay.maxAttempts).toBe(3);
+    expect(set.seatDrift).toEqual({ checkSeconds: 0, schedulesPerTick: 5 });
+    expect(() => loadConfig({ OUTBOX_MAX_ATTEMPTS: "0" })).toThrowError(/OUTBOX_MAX_ATTEMPTS/);
+    expect(() => loadConfig({ SEAT_DRIFT_CHECK_SECONDS: "-1" })).toThrowError(/SEAT_DRIFT_CHECK_SECONDS/);
+  });
 });

@@ -37,9 +37,9 @@ describe("deploy/observability Grafana dashboard", () => {
     expect([...used].filter((n) => !exported(n))).toEqual([]);
   });
 
-  it("covers what operators asked for: queue and admissions per concert, RPC rate/latency/errors, outbox backlog and age, cache hits, pool use", () => {
+  it("covers what operators asked for: queue and admissions per concert, RPC rate/latency/errors, outbox backlog and age, dead letters, seat drift, cache hits, pool use", () => {
     const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)).join("\n");
-    for (const needle of ["queue_waiting", "queue_admitted_total", "rpc_requests_total", "rpc_duration_seconds_bucket", 'code!="OK"', "outbox_backlog", "outbox_oldest_unsent_age_seconds", "cache_lookups_total", "db_pool_connections_in_use"]) {
+    for (const needle of ["queue_waiting", "queue_admitted_total", "rpc_requests_total", "rpc_duration_seconds_bucket", 'code!="OK"', "outbox_backlog", "outbox_oldest_unsent_age_seconds", "cache_lookups_total", "db_pool_connections_in_use", "outbox_dead_events", "outbox_oldest_dead_age_seconds", "seat_drift"]) {
       expect(exprs).toContain(needle);
     }
     expect(exprs).toMatch(/by \(concert_id\)/);

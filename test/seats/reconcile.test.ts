@@ -97,6 +97,48 @@ describe("ReconcileSeats (real MySQL + Redis)", () => {
     expect(await redis.hget(seatStatusKey(scheduleId), "2")).toBe("HELD");
   });
 
+  it("finds hold keys of seat numbers MySQL does not have (found by a scan, not by the seat list) and repair removes them, leaving other schedules' keys alone", async () => {
+    const { scheduleId } = await seedConcert(server.url, [{ grade: "R", count: 5, price: 1000n }]);
+    const other = await seedConcert(server.url, [{ grade: "R", count: 5, price: 1000n }]);
+    await redis.set(seatHoldKey(scheduleId, 6), "555", "PX", 60_000); // one past the last seat
+    await redis.set(seatHoldKey(scheduleId, 4242), "556"); // no TTL: would stay for ever
+    await redis.set(seatHoldKey(other.scheduleId, 4242), "557", "PX", 60_000);
+    const found = await reconcile(scheduleId);
+    expect(kinds(found.drifts)).toEqual([
+      [6, "HOLD_KEY_ORPHAN"],
+      [4242, "HOLD_KEY_ORPHAN"],
+    ]);
+    expect(found.drifts[0]).toMatchObject({ mysqlStatus: "", detail: expect.stringContaining("555") });
+    expect(await redis.get(seatHoldKey(scheduleId, 4242))).toBe("556");
+
+    expect(await reconcile(scheduleId, true)).toMatchObject({ repaired: true, remaining: [] });
+    expect(await redis.exists(seatHoldKey(scheduleId, 6), seatHoldKey(scheduleId, 4242))).toBe(0);
+    expect(await redis.get(seatHoldKey(other.scheduleId, 4242))).toBe("557");
+    expect(kinds((await reconcile(other.scheduleId)).drifts)).toEqual([[4242, "HOLD_KEY_ORPHAN"]]);
+  });
+
+  it("negative control: the seat-by-seat comparison alone (no scan) does not see orphan hold keys", async () => {
+    const { scheduleId } = await seedConcert(server.url, [{ grade: "R", count: 3, price: 1000n }]);
+    await redis.set(seatHoldKey(scheduleId, 99), "777", "PX", 60_000);
+    const { seatDrifts } = await import("../../server/seats/seat-drift.js");
+    const { RedisSeatDriftProbe } = await import("../../server/seats/seat-drift.probe.redis.js");
+    const probe = new RedisSeatDriftProbe(redis);
+    const seats = [1, 2, 3].map((number) => ({ number, status: "AVAILABLE" as const }));
+    expect(seatDrifts(seats, await probe.view(scheduleId, [1, 2, 3]), new Date())).toEqual([]);
+    expect([...(await probe.holdKeys(scheduleId)).holders]).toEqual([[99, "777"]]);
+  });
+
+  it("the scan is bounded: with too few SCAN calls it stops and says the result is incomplete", async () => {
+    const { scheduleId } = await seedConcert(server.url, [{ grade: "R", count: 3, price: 1000n }]);
+    await redis.set(seatHoldKey(scheduleId, 50), "1", "PX", 60_000);
+    await redis.set(seatHoldKey(scheduleId, 51), "1", "PX", 60_000);
+    const { RedisSeatDriftProbe } = await import("../../server/seats/seat-drift.probe.redis.js");
+    // Other test files share this Redis: the key space is far larger than one SCAN call of COUNT 1.
+    const tiny = await new RedisSeatDriftProbe(redis, { scanCalls: 1, scanCount: 1, slotKeys: 1 }).holdKeys(scheduleId);
+    expect(tiny.complete).toBe(false);
+    expect((await new RedisSeatDriftProbe(redis).holdKeys(scheduleId)).complete).toBe(true);
+  });
+
   it("an unknown schedule is NOT_FOUND with what to do; schedule_id 0 is invalid; fans are refused", async () => {
     const err = await reconcile(999_999_999).then(() => undefined, (e: unknown) => ConnectError.from(e));
     expect(err?.code).toBe(Code.NotFound);

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file concert/v1/admin.proto.
  */
 export const file_concert_v1_admin: GenFile = /*@__PURE__*/
-  fileDesc("ChZjb25jZXJ0L3YxL2FkbWluLnByb3RvEgpjb25jZXJ0LnYxIroBChRDcmVhdGVDb25jZXJ0UmVxdWVzdBIZCgV0aXRsZRgBIAEoCUIKukgHcgUQARjIARIaCgZhcnRpc3QYAiABKAlCCrpIB3IFEAEYyAESGQoFdmVudWUYAyABKAlCCrpIB3IFEAEYyAESHQoLZGVzY3JpcHRpb24YBCABKAlCCLpIBXIDGIgnEjEKDXNhbGVzX29wZW5fYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIj0KFUNyZWF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0IsUDChRVcGRhdGVDb25jZXJ0UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh4KBXRpdGxlGAIgASgJQgq6SAdyBRABGMgBSACIAQESHwoGYXJ0aXN0GAMgASgJQgq6SAdyBRABGMgBSAGIAQESHgoFdmVudWUYBCABKAlCCrpIB3IFEAEYyAFIAogBARIiCgtkZXNjcmlwdGlvbhgFIAEoCUIIukgFcgMYiCdIA4gBARIxCg1zYWxlc19vcGVuX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNjbGVhcl9zYWxlc19vcGVuX2F0GAcgASgIOosBukiHARqEAQoWc2FsZXNfb3Blbl9hdF9vcl9jbGVhchIyc2V0IHNhbGVzX29wZW5fYXQgb3IgY2xlYXJfc2FsZXNfb3Blbl9hdCwgbm90IGJvdGgaNiEoaGFzKHRoaXMuc2FsZXNfb3Blbl9hdCkgJiYgdGhpcy5jbGVhcl9zYWxlc19vcGVuX2F0KUIICgZfdGl0bGVCCQoHX2FydGlzdEIICgZfdmVudWVCDgoMX2Rlc2NyaXB0aW9uIj0KFVVwZGF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0Il4KCkdyYWRlU2VhdHMSGAoFZ3JhZGUYASABKAlCCbpIBnIEEAEYFBIZCgVjb3VudBgCIAEoBUIKukgHGgUYkE4oARIbCgVwcmljZRgDIAEoA0IMukgJIgcYgK3iBCgAIuYBChJBZGRTY2hlZHVsZVJlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgABJICgRkYXRlGAIgASgJQjq6SDdyNTIzXlswLTldezR9LSgwWzEtOV18MVswLTJdKS0oMFsxLTldfFsxMl1bMC05XXwzWzAxXSkkEjUKCXN0YXJ0c19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBrpIA8gBARIyCgZncmFkZXMYBCADKAsyFi5jb25jZXJ0LnYxLkdyYWRlU2VhdHNCCrpIB5IBBAgBEBQiPQoTQWRkU2NoZWR1bGVSZXNwb25zZRImCghzY2hlZHVsZRgBIAEoCzIULmNvbmNlcnQudjEuU2NoZWR1bGUiMwoUR2V0UXVldWVTdGF0c1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACK8AgoVR2V0UXVldWVTdGF0c1Jlc3BvbnNlEg8KB3dhaXRpbmcYASABKAMSDgoGYWN0aXZlGAIgASgDEhIKCm1heF9hY3RpdmUYAyABKAUSFgoOYWRtaXR0ZWRfdG90YWwYBCABKAMSIQoZYWRtaXNzaW9uX3JhdGVfcGVyX3NlY29uZBgFIAEoARInCgRtb2RlGAYgASgOMhkuY29uY2VydC52MS5BZG1pc3Npb25Nb2RlEhwKFGVmZmVjdGl2ZV9tYXhfYWN0aXZlGAcgASgFEhIKCnNlYXRzX2ZyZWUYCCABKAMSEgoKc2VhdHNfaGVsZBgJIAEoAxISCgpzZWF0c19zb2xkGAogASgDEh4KFnNlYXRzX3Blcl9hZG1pdHRlZF9mYW4YCyABKAESEAoIc29sZF9vdXQYDCABKAgiYwoQTGlzdFF1ZXVlUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEhcKBm9mZnNldBgCIAEoBUIHukgEGgIoABIZCgVsaW1pdBgDIAEoBUIKukgHGgUY6AcoACJfCgpRdWV1ZUVudHJ5Eg8KB3VzZXJfaWQYASABKAMSEAoIcG9zaXRpb24YAiABKAMSLgoKZW50ZXJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiPAoRTGlzdFF1ZXVlUmVzcG9uc2USJwoHZW50cmllcxgBIAMoCzIWLmNvbmNlcnQudjEuUXVldWVFbnRyeSKIAQoVU2V0UXVldWVQb2xpY3lSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASHwoKbWF4X2FjdGl2ZRgCIAEoBUILukgIGgYYoI0GKAASMQoEbW9kZRgDIAEoDjIZLmNvbmNlcnQudjEuQWRtaXNzaW9uTW9kZUIIukgFggECEAEiVQoWU2V0UXVldWVQb2xpY3lSZXNwb25zZRISCgptYXhfYWN0aXZlGAEgASgFEicKBG1vZGUYAiABKA4yGS5jb25jZXJ0LnYxLkFkbWlzc2lvbk1vZGUiTwoWUmVtb3ZlRnJvbVF1ZXVlUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEhgKB3VzZXJfaWQYAiABKANCB7pIBCICIAAiGQoXUmVtb3ZlRnJvbVF1ZXVlUmVzcG9uc2UiMwoUR2V0U2FsZXNTdGF0c1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACJRCg1TY2hlZHVsZVNhbGVzEhMKC3NjaGVkdWxlX2lkGAEgASgDEgwKBGhlbGQYAiABKAMSDAoEc29sZBgDIAEoAxIPCgdyZXZlbnVlGAQgASgDInIKFUdldFNhbGVzU3RhdHNSZXNwb25zZRIsCglzY2hlZHVsZXMYASADKAsyGS5jb25jZXJ0LnYxLlNjaGVkdWxlU2FsZXMSDAoEaGVsZBgCIAEoAxIMCgRzb2xkGAMgASgDEg8KB3JldmVudWUYBCABKAMiRQoVUmVjb25jaWxlU2VhdHNSZXF1ZXN0EhwKC3NjaGVkdWxlX2lkGAEgASgDQge6SAQiAiAAEg4KBnJlcGFpchgCIAEoCCKFAQoJU2VhdERyaWZ0EhMKC3NlYXRfbnVtYmVyGAEgASgFEicKBGtpbmQYAiABKA4yGS5jb25jZXJ0LnYxLlNlYXREcmlmdEtpbmQSFAoMbXlzcWxfc3RhdHVzGAMgASgJEhQKDHJlZGlzX3N0YXR1cxgEIAEoCRIOCgZkZXRhaWwYBSABKAkiewoWUmVjb25jaWxlU2VhdHNSZXNwb25zZRIlCgZkcmlmdHMYASADKAsyFS5jb25jZXJ0LnYxLlNlYXREcmlmdBIQCghyZXBhaXJlZBgCIAEoCBIoCglyZW1haW5pbmcYAyADKAsyFS5jb25jZXJ0LnYxLlNlYXREcmlmdCI1ChVHZXRXYWl0aW5nTGlzdFJlcXVlc3QSHAoLc2NoZWR1bGVfaWQYASABKANCB7pIBCICIAAikwEKEFdhaXRpbmdMaXN0T2ZmZXISEAoIZW50cnlfaWQYASABKAMSDwoHdXNlcl9pZBgCIAEoAxIWCg5yZXNlcnZhdGlvbl9pZBgDIAEoAxIUCgxzZWF0X251bWJlcnMYBCADKAUSLgoKaGVsZF91bnRpbBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAirQEKFkdldFdhaXRpbmdMaXN0UmVzcG9uc2USEwoLc2NoZWR1bGVfaWQYASABKAMSDwoHd2FpdGluZxgCIAEoAxIUCgxzZWF0c193YW50ZWQYAyABKAMSLAoGb2ZmZXJzGAQgAygLMhwuY29uY2VydC52MS5XYWl0aW5nTGlzdE9mZmVyEhEKCXB1cmNoYXNlZBgFIAEoAxIWCg5vZmZlcnNfZXhwaXJlZBgGIAEoAypjCg1BZG1pc3Npb25Nb2RlEh4KGkFETUlTU0lPTl9NT0RFX1VOU1BFQ0lGSUVEEAASGQoVQURNSVNTSU9OX01PREVfTUFOVUFMEAESFwoTQURNSVNTSU9OX01PREVfQVVUTxACKsQBCg1TZWF0RHJpZnRLaW5kEh8KG1NFQVRfRFJJRlRfS0lORF9VTlNQRUNJRklFRBAAEiMKH1NFQVRfRFJJRlRfS0lORF9TVEFUVVNfTUlTTUFUQ0gQARIkCiBTRUFUX0RSSUZUX0tJTkRfSE9MRF9LRVlfTUlTU0lORxACEiIKHlNFQVRfRFJJRlRfS0lORF9IT0xEX0tFWV9TVEFMRRADEiMKH1NFQVRfRFJJRlRfS0lORF9IT0xERVJfTUlTTUFUQ0gQBDL7BgoMQWRtaW5TZXJ2aWNlElQKDUNyZWF0ZUNvbmNlcnQSIC5jb25jZXJ0LnYxLkNyZWF0ZUNvbmNlcnRSZXF1ZXN0GiEuY29uY2VydC52MS5DcmVhdGVDb25jZXJ0UmVzcG9uc2USVAoNVXBkYXRlQ29uY2VydBIgLmNvbmNlcnQudjEuVXBkYXRlQ29uY2VydFJlcXVlc3QaIS5jb25jZXJ0LnYxLlVwZGF0ZUNvbmNlcnRSZXNwb25zZRJOCgtBZGRTY2hlZHVsZRIeLmNvbmNlcnQudjEuQWRkU2NoZWR1bGVSZXF1ZXN0Gh8uY29uY2VydC52MS5BZGRTY2hlZHVsZVJlc3BvbnNlElkKDUdldFF1ZXVlU3RhdHMSIC5jb25jZXJ0LnYxLkdldFF1ZXVlU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRRdWV1ZVN0YXRzUmVzcG9uc2UiA5ACARJNCglMaXN0UXVldWUSHC5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlcXVlc3QaHS5jb25jZXJ0LnYxLkxpc3RRdWV1ZVJlc3BvbnNlIgOQAgESVwoOU2V0UXVldWVQb2xpY3kSIS5jb25jZXJ0LnYxLlNldFF1ZXVlUG9saWN5UmVxdWVzdBoiLmNvbmNlcnQudjEuU2V0UXVldWVQb2xpY3lSZXNwb25zZRJaCg9SZW1vdmVGcm9tUXVldWUSIi5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlcXVlc3QaIy5jb25jZXJ0LnYxLlJlbW92ZUZyb21RdWV1ZVJlc3BvbnNlElkKDUdldFNhbGVzU3RhdHMSIC5jb25jZXJ0LnYxLkdldFNhbGVzU3RhdHNSZXF1ZXN0GiEuY29uY2VydC52MS5HZXRTYWxlc1N0YXRzUmVzcG9uc2UiA5ACARJXCg5SZWNvbmNpbGVTZWF0cxIhLmNvbmNlcnQudjEuUmVjb25jaWxlU2VhdHNSZXF1ZXN0GiIuY29uY2VydC52MS5SZWNvbmNpbGVTZWF0c1Jlc3BvbnNlElwKDkdldFdhaXRpbmdMaXN0EiEuY29uY2VydC52MS5HZXRXYWl0aW5nTGlzdFJlcXVlc3QaIi5jb25jZXJ0LnYxLkdldFdhaXRpbmdMaXN0UmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_buf_validate_validate, file_concert_v1_concert, file_google_protobuf_timestamp]);
+  fileDesc("ChZjb25jZXJ0L3YxL2FkbWluLnByb3RvEgpjb25jZXJ0LnYxIroBChRDcmVhdGVDb25jZXJ0UmVxdWVzdBIZCgV0aXRsZRgBIAEoCUIKukgHcgUQARjIARIaCgZhcnRpc3QYAiABKAlCCrpIB3IFEAEYyAESGQoFdmVudWUYAyABKAlCCrpIB3IFEAEYyAESHQoLZGVzY3JpcHRpb24YBCABKAlCCLpIBXIDGIgnEjEKDXNhbGVzX29wZW5fYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIj0KFUNyZWF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0IsUDChRVcGRhdGVDb25jZXJ0UmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEh4KBXRpdGxlGAIgASgJQgq6SAdyBRABGMgBSACIAQESHwoGYXJ0aXN0GAMgASgJQgq6SAdyBRABGMgBSAGIAQESHgoFdmVudWUYBCABKAlCCrpIB3IFEAEYyAFIAogBARIiCgtkZXNjcmlwdGlvbhgFIAEoCUIIukgFcgMYiCdIA4gBARIxCg1zYWxlc19vcGVuX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNjbGVhcl9zYWxlc19vcGVuX2F0GAcgASgIOosBukiHARqEAQoWc2FsZXNfb3Blbl9hdF9vcl9jbGVhchIyc2V0IHNhbGVzX29wZW5fYXQgb3IgY2xlYXJfc2FsZXNfb3Blbl9hdCwgbm90IGJvdGgaNiEoaGFzKHRoaXMuc2FsZXNfb3Blbl9hdCkgJiYgdGhpcy5jbGVhcl9zYWxlc19vcGVuX2F0KUIICgZfdGl0bGVCCQoHX2FydGlzdEIICgZfdmVudWVCDgoMX2Rlc2NyaXB0aW9uIj0KFVVwZGF0ZUNvbmNlcnRSZXNwb25zZRIkCgdjb25jZXJ0GAEgASgLMhMuY29uY2VydC52MS5Db25jZXJ0Il4KCkdyYWRlU2VhdHMSGAoFZ3JhZGUYASABKAlCCbpIBnIEEAEYFBIZCgVjb3VudBgCIAEoBUIKukgHGgUYkE4oARIbCgVwcmljZRgDIAEoA0IMukgJIgcYgK3iBCgAIuYBChJBZGRTY2hlZHVsZVJlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgABJICgRkYXRlGAIgASgJQjq6SDdyNTIzXlswLTldezR9LSgwWzEtOV18MVswLTJdKS0oMFsxLTldfFsxMl1bMC05XXwzWzAxXSkkEjUKCXN0YXJ0c19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBrpIA8gBARIyCgZncmFkZXMYBCADKAsyFi5jb25jZXJ0LnYxLkdyYWRlU2VhdHNCCrpIB5IBBAgBEBQiPQoTQWRkU2NoZWR1bGVSZXNwb25zZRImCghzY2hlZHVsZRgBIAEoCzIULmNvbmNlcnQudjEuU2NoZWR1bGUiMwoUR2V0UXVldWVTdGF0c1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACK8AgoVR2V0UXVldWVTdGF0c1Jlc3BvbnNlEg8KB3dhaXRpbmcYASABKAMSDgoGYWN0aXZlGAIgASgDEhIKCm1heF9hY3RpdmUYAyABKAUSFgoOYWRtaXR0ZWRfdG90YWwYBCABKAMSIQoZYWRtaXNzaW9uX3JhdGVfcGVyX3NlY29uZBgFIAEoARInCgRtb2RlGAYgASgOMhkuY29uY2VydC52MS5BZG1pc3Npb25Nb2RlEhwKFGVmZmVjdGl2ZV9tYXhfYWN0aXZlGAcgASgFEhIKCnNlYXRzX2ZyZWUYCCABKAMSEgoKc2VhdHNfaGVsZBgJIAEoAxISCgpzZWF0c19zb2xkGAogASgDEh4KFnNlYXRzX3Blcl9hZG1pdHRlZF9mYW4YCyABKAESEAoIc29sZF9vdXQYDCABKAgiYwoQTGlzdFF1ZXVlUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEhcKBm9mZnNldBgCIAEoBUIHukgEGgIoABIZCgVsaW1pdBgDIAEoBUIKukgHGgUY6AcoACJfCgpRdWV1ZUVudHJ5Eg8KB3VzZXJfaWQYASABKAMSEAoIcG9zaXRpb24YAiABKAMSLgoKZW50ZXJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiPAoRTGlzdFF1ZXVlUmVzcG9uc2USJwoHZW50cmllcxgBIAMoCzIWLmNvbmNlcnQudjEuUXVldWVFbnRyeSKIAQoVU2V0UXVldWVQb2xpY3lSZXF1ZXN0EhsKCmNvbmNlcnRfaWQYASABKANCB7pIBCICIAASHwoKbWF4X2FjdGl2ZRgCIAEoBUILukgIGgYYoI0GKAASMQoEbW9kZRgDIAEoDjIZLmNvbmNlcnQudjEuQWRtaXNzaW9uTW9kZUIIukgFggECEAEiVQoWU2V0UXVldWVQb2xpY3lSZXNwb25zZRISCgptYXhfYWN0aXZlGAEgASgFEicKBG1vZGUYAiABKA4yGS5jb25jZXJ0LnYxLkFkbWlzc2lvbk1vZGUiTwoWUmVtb3ZlRnJvbVF1ZXVlUmVxdWVzdBIbCgpjb25jZXJ0X2lkGAEgASgDQge6SAQiAiAAEhgKB3VzZXJfaWQYAiABKANCB7pIBCICIAAiGQoXUmVtb3ZlRnJvbVF1ZXVlUmVzcG9uc2UiMwoUR2V0U2FsZXNTdGF0c1JlcXVlc3QSGwoKY29uY2VydF9pZBgBIAEoA0IHukgEIgIgACJRCg1TY2hlZHVsZVNhbGVzEhMKC3NjaGVkdWxlX2lkGAEgASgDEgwKBGhlbGQYAiABKAMSDAoEc29sZBgDIAEoAxIPCgdyZXZlbnVlGAQgASgDInIKFUdldFNhbGVzU3RhdHNSZXNwb25zZRIsCglzY2hlZHVsZXMYASADKAsyGS5jb25jZXJ0LnYxLlNjaGVkdWxlU2FsZXMSDAoEaGVsZBgCIAEoAxIMCgRzb2xkGAMgASgDEg8KB3JldmVudWUYBCABKAMiRQoVUmVjb25jaWxlU2VhdHNSZXF1ZXN0EhwKC3NjaGVkdWxlX2lkGAEgASgDQge6SAQiAiAAEg4KBnJlcGFpchgCIAEoCCKFAQoJU2VhdERyaWZ0EhMKC3NlYXRfbnVtYmVyGAEgASgFEicKBGtpbmQYAiABKA4yGS5jb25jZXJ0LnYxLlNlYXREcmlmdEtpbmQSFAoMbXlzcWxfc3RhdHVzGAMgASgJEhQKDHJlZGlzX3N0YXR1cxgEIAEoCRIOCgZkZXRhaWwYBSABKAkimwEKFlJlY29uY2lsZVNlYXRzUmVzcG9uc2USJQoGZHJpZnRzGAEgAygLMhUuY29uY2VydC52MS5TZWF0RHJpZnQSEAoIcmVwYWlyZWQYAiABKAgSKAoJcmVtYWluaW5nGAMgAygLMhUuY29uY2VydC52MS5TZWF0RHJpZnQSHgoWb3JwaGFuX3NjYW5faW5jb21wbGV0ZRgEIAEoCCKiAQoVTGlzdERlYWRFdmVudHNSZXF1ZXN0EjoKBXRvcGljGAEgASgJQiu6SChyJlIAUhJyZXNlcnZhdGlvbi1ldmVudHNSDnBheW1lbnQtZXZlbnRzEhkKBWxpbWl0GAIgASgFQgq6SAcaBRjoBygAEhkKCGFmdGVyX2lkGAMgASgDQge6SAQiAigAEhcKD2luY2x1ZGVfc2tpcHBlZBgEIAEoCCK0AgoJRGVhZEV2ZW50EgoKAmlkGAEgASgDEhAKCGV2ZW50X2lkGAIgASgJEg0KBXRvcGljGAMgASgJEgsKA2tleRgEIAEoCRISCgpldmVudF90eXBlGAUgASgJEhAKCGZhaWx1cmVzGAYgASgFEhIKCmxhc3RfZXJyb3IYByABKAkSLgoKY3JlYXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoHZGVhZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKc2tpcHBlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHYmxvY2tlZBgLIAEoAxIVCg1wYXlsb2FkX2J5dGVzGAwgASgFImoKFkxpc3REZWFkRXZlbnRzUmVzcG9uc2USJQoGZXZlbnRzGAEgAygLMhUuY29uY2VydC52MS5EZWFkRXZlbnQSEgoKdG90YWxfZGVhZBgCIAEoAxIVCg1uZXh0X2FmdGVyX2lkGAMgASgDIoABChdSZXBsYXlEZWFkRXZlbnRzUmVxdWVzdBIcCgNpZHMYASADKANCD7pIDJIBCRDoByIEIgIgABILCgNhbGwYAiABKAgSOgoFdG9waWMYAyABKAlCK7pIKHImUgBSEnJlc2VydmF0aW9uLWV2ZW50c1IOcGF5bWVudC1ldmVudHMiOgoYUmVwbGF5RGVhZEV2ZW50c1Jlc3BvbnNlEgsKA2lkcxgBIAMoAxIRCglyZW1haW5pbmcYAiABKAMifgoVU2tpcERlYWRFdmVudHNSZXF1ZXN0EhwKA2lkcxgBIAMoA0IPukgMkgEJEOgHIgQiAiAAEgsKA2FsbBgCIAEoCBI6CgV0b3BpYxgDIAEoCUIrukgociZSAFIScmVzZXJ2YXRpb24tZXZlbnRzUg5wYXltZW50LWV2ZW50cyI4ChZTa2lwRGVhZEV2ZW50c1Jlc3BvbnNlEgsKA2lkcxgBIAMoAxIRCglyZW1haW5pbmcYAiABKAMiNQoVR2V0V2FpdGluZ0xpc3RSZXF1ZXN0EhwKC3NjaGVkdWxlX2lkGAEgASgDQge6SAQiAiAAIpMBChBXYWl0aW5nTGlzdE9mZmVyEhAKCGVudHJ5X2lkGAEgASgDEg8KB3VzZXJfaWQYAiABKAMSFgoOcmVzZXJ2YXRpb25faWQYAyABKAMSFAoMc2VhdF9udW1iZXJzGAQgAygFEi4KCmhlbGRfdW50aWwYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIq0BChZHZXRXYWl0aW5nTGlzdFJlc3BvbnNlEhMKC3NjaGVkdWxlX2lkGAEgASgDEg8KB3dhaXRpbmcYAiABKAMSFAoMc2VhdHNfd2FudGVkGAMgASgDEiwKBm9mZmVycxgEIAMoCzIcLmNvbmNlcnQudjEuV2FpdGluZ0xpc3RPZmZlchIRCglwdXJjaGFzZWQYBSABKAMSFgoOb2ZmZXJzX2V4cGlyZWQYBiABKAMqYwoNQWRtaXNzaW9uTW9kZRIeChpBRE1JU1NJT05fTU9ERV9VTlNQRUNJRklFRBAAEhkKFUFETUlTU0lPTl9NT0RFX01BTlVBTBABEhcKE0FETUlTU0lPTl9NT0RFX0FVVE8QAirpAQoNU2VhdERyaWZ0S2luZBIfChtTRUFUX0RSSUZUX0tJTkRfVU5TUEVDSUZJRUQQABIjCh9TRUFUX0RSSUZUX0tJTkRfU1RBVFVTX01JU01BVENIEAESJAogU0VBVF9EUklGVF9LSU5EX0hPTERfS0VZX01JU1NJTkcQAhIiCh5TRUFUX0RSSUZUX0tJTkRfSE9MRF9LRVlfU1RBTEUQAxIjCh9TRUFUX0RSSUZUX0tJTkRfSE9MREVSX01JU01BVENIEAQSIwofU0VBVF9EUklGVF9LSU5EX0hPTERfS0VZX09SUEhBThAFMpEJCgxBZG1pblNlcnZpY2USVAoNQ3JlYXRlQ29uY2VydBIgLmNvbmNlcnQudjEuQ3JlYXRlQ29uY2VydFJlcXVlc3QaIS5jb25jZXJ0LnYxLkNyZWF0ZUNvbmNlcnRSZXNwb25zZRJUCg1VcGRhdGVDb25jZXJ0EiAuY29uY2VydC52MS5VcGRhdGVDb25jZXJ0UmVxdWVzdBohLmNvbmNlcnQudjEuVXBkYXRlQ29uY2VydFJlc3BvbnNlEk4KC0FkZFNjaGVkdWxlEh4uY29uY2VydC52MS5BZGRTY2hlZHVsZVJlcXVlc3QaHy5jb25jZXJ0LnYxLkFkZFNjaGVkdWxlUmVzcG9uc2USWQoNR2V0UXVldWVTdGF0cxIgLmNvbmNlcnQudjEuR2V0UXVldWVTdGF0c1JlcXVlc3QaIS5jb25jZXJ0LnYxLkdldFF1ZXVlU3RhdHNSZXNwb25zZSIDkAIBEk0KCUxpc3RRdWV1ZRIcLmNvbmNlcnQudjEuTGlzdFF1ZXVlUmVxdWVzdBodLmNvbmNlcnQudjEuTGlzdFF1ZXVlUmVzcG9uc2UiA5ACARJXCg5TZXRRdWV1ZVBvbGljeRIhLmNvbmNlcnQudjEuU2V0UXVldWVQb2xpY3lSZXF1ZXN0GiIuY29uY2VydC52MS5TZXRRdWV1ZVBvbGljeVJlc3BvbnNlEloKD1JlbW92ZUZyb21RdWV1ZRIiLmNvbmNlcnQudjEuUmVtb3ZlRnJvbVF1ZXVlUmVxdWVzdBojLmNvbmNlcnQudjEuUmVtb3ZlRnJvbVF1ZXVlUmVzcG9uc2USWQoNR2V0U2FsZXNTdGF0cxIgLmNvbmNlcnQudjEuR2V0U2FsZXNTdGF0c1JlcXVlc3QaIS5jb25jZXJ0LnYxLkdldFNhbGVzU3RhdHNSZXNwb25zZSIDkAIBElcKDlJlY29uY2lsZVNlYXRzEiEuY29uY2VydC52MS5SZWNvbmNpbGVTZWF0c1JlcXVlc3QaIi5jb25jZXJ0LnYxLlJlY29uY2lsZVNlYXRzUmVzcG9uc2USXAoOR2V0V2FpdGluZ0xpc3QSIS5jb25jZXJ0LnYxLkdldFdhaXRpbmdMaXN0UmVxdWVzdBoiLmNvbmNlcnQudjEuR2V0V2FpdGluZ0xpc3RSZXNwb25zZSIDkAIBElwKDkxpc3REZWFkRXZlbnRzEiEuY29uY2VydC52MS5MaXN0RGVhZEV2ZW50c1JlcXVlc3QaIi5jb25jZXJ0LnYxLkxpc3REZWFkRXZlbnRzUmVzcG9uc2UiA5ACARJdChBSZXBsYXlEZWFkRXZlbnRzEiMuY29uY2VydC52MS5SZXBsYXlEZWFkRXZlbnRzUmVxdWVzdBokLmNvbmNlcnQudjEuUmVwbGF5RGVhZEV2ZW50c1Jlc3BvbnNlElcKDlNraXBEZWFkRXZlbnRzEiEuY29uY2VydC52MS5Ta2lwRGVhZEV2ZW50c1JlcXVlc3QaIi5jb25jZXJ0LnYxLlNraXBEZWFkRXZlbnRzUmVzcG9uc2ViBnByb3RvMw", [file_buf_validate_validate, file_concert_v1_concert, file_google_protobuf_timestamp]);
 
 /**
  * CreateConcertRequest describes a new concert.
@@ -742,7 +742,7 @@ export type SeatDrift = Message<"concert.v1.SeatDrift"> & {
   kind: SeatDriftKind;
 
   /**
-   * Status in the database: AVAILABLE, HELD or SOLD.
+   * Status in the database: AVAILABLE, HELD or SOLD; empty when the database has no such seat.
    *
    * @generated from field: string mysql_status = 3;
    */
@@ -796,6 +796,14 @@ export type ReconcileSeatsResponse = Message<"concert.v1.ReconcileSeatsResponse"
    * @generated from field: repeated concert.v1.SeatDrift remaining = 3;
    */
   remaining: SeatDrift[];
+
+  /**
+   * True when the scan for hold keys of seat numbers the database does not have stopped at its bound
+   * (a very large Redis key space): such keys beyond it were not looked at.
+   *
+   * @generated from field: bool orphan_scan_incomplete = 4;
+   */
+  orphanScanIncomplete: boolean;
 };
 
 /**
@@ -804,6 +812,307 @@ export type ReconcileSeatsResponse = Message<"concert.v1.ReconcileSeatsResponse"
  */
 export const ReconcileSeatsResponseSchema: GenMessage<ReconcileSeatsResponse> = /*@__PURE__*/
   messageDesc(file_concert_v1_admin, 21);
+
+/**
+ * ListDeadEventsRequest filters and pages the dead events.
+ *
+ * @generated from message concert.v1.ListDeadEventsRequest
+ */
+export type ListDeadEventsRequest = Message<"concert.v1.ListDeadEventsRequest"> & {
+  /**
+   * Only this SPEC topic (reservation-events or payment-events); empty for all.
+   *
+   * @generated from field: string topic = 1;
+   */
+  topic: string;
+
+  /**
+   * How many to return; 0 means 100, at most 1000.
+   *
+   * @generated from field: int32 limit = 2;
+   */
+  limit: number;
+
+  /**
+   * Return dead events with an outbox id greater than this (the last id of the previous page); 0 from the start.
+   *
+   * @generated from field: int64 after_id = 3;
+   */
+  afterId: bigint;
+
+  /**
+   * Also list events the operator skipped (until the retention purges them).
+   *
+   * @generated from field: bool include_skipped = 4;
+   */
+  includeSkipped: boolean;
+};
+
+/**
+ * Describes the message concert.v1.ListDeadEventsRequest.
+ * Use `create(ListDeadEventsRequestSchema)` to create a new message.
+ */
+export const ListDeadEventsRequestSchema: GenMessage<ListDeadEventsRequest> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 22);
+
+/**
+ * DeadEvent is an outbox event the relay stopped trying.
+ *
+ * @generated from message concert.v1.DeadEvent
+ */
+export type DeadEvent = Message<"concert.v1.DeadEvent"> & {
+  /**
+   * Outbox row id: what replay and skip take.
+   *
+   * @generated from field: int64 id = 1;
+   */
+  id: bigint;
+
+  /**
+   * The event-id header the event carries.
+   *
+   * @generated from field: string event_id = 2;
+   */
+  eventId: string;
+
+  /**
+   * SPEC topic (without KAFKA_TOPIC_PREFIX).
+   *
+   * @generated from field: string topic = 3;
+   */
+  topic: string;
+
+  /**
+   * Kafka key (reservation id, user id).
+   *
+   * @generated from field: string key = 4;
+   */
+  key: string;
+
+  /**
+   * Event type: SeatsHeld, PaymentCompleted, ...
+   *
+   * @generated from field: string event_type = 5;
+   */
+  eventType: string;
+
+  /**
+   * Sends Kafka refused for this event.
+   *
+   * @generated from field: int32 failures = 6;
+   */
+  failures: number;
+
+  /**
+   * The latest refusal.
+   *
+   * @generated from field: string last_error = 7;
+   */
+  lastError: string;
+
+  /**
+   * When the event was written (its change committed).
+   *
+   * @generated from field: google.protobuf.Timestamp created_at = 8;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * When it went dead.
+   *
+   * @generated from field: google.protobuf.Timestamp dead_at = 9;
+   */
+  deadAt?: Timestamp | undefined;
+
+  /**
+   * When the operator skipped it; unset while it is dead.
+   *
+   * @generated from field: google.protobuf.Timestamp skipped_at = 10;
+   */
+  skippedAt?: Timestamp | undefined;
+
+  /**
+   * Later events of the same key held back behind it (0 once skipped).
+   *
+   * @generated from field: int64 blocked = 11;
+   */
+  blocked: bigint;
+
+  /**
+   * Size of the event's JSON value in bytes.
+   *
+   * @generated from field: int32 payload_bytes = 12;
+   */
+  payloadBytes: number;
+};
+
+/**
+ * Describes the message concert.v1.DeadEvent.
+ * Use `create(DeadEventSchema)` to create a new message.
+ */
+export const DeadEventSchema: GenMessage<DeadEvent> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 23);
+
+/**
+ * ListDeadEventsResponse is one page of dead events.
+ *
+ * @generated from message concert.v1.ListDeadEventsResponse
+ */
+export type ListDeadEventsResponse = Message<"concert.v1.ListDeadEventsResponse"> & {
+  /**
+   * Oldest first.
+   *
+   * @generated from field: repeated concert.v1.DeadEvent events = 1;
+   */
+  events: DeadEvent[];
+
+  /**
+   * Dead events (not skipped) in total, all topics.
+   *
+   * @generated from field: int64 total_dead = 2;
+   */
+  totalDead: bigint;
+
+  /**
+   * Pass as after_id for the next page; 0 when this is the last page.
+   *
+   * @generated from field: int64 next_after_id = 3;
+   */
+  nextAfterId: bigint;
+};
+
+/**
+ * Describes the message concert.v1.ListDeadEventsResponse.
+ * Use `create(ListDeadEventsResponseSchema)` to create a new message.
+ */
+export const ListDeadEventsResponseSchema: GenMessage<ListDeadEventsResponse> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 24);
+
+/**
+ * ReplayDeadEventsRequest names dead events by outbox id, or all of them.
+ *
+ * @generated from message concert.v1.ReplayDeadEventsRequest
+ */
+export type ReplayDeadEventsRequest = Message<"concert.v1.ReplayDeadEventsRequest"> & {
+  /**
+   * Outbox ids from ListDeadEvents; every one must be dead, or nothing changes.
+   *
+   * @generated from field: repeated int64 ids = 1;
+   */
+  ids: bigint[];
+
+  /**
+   * Every dead event (up to 1000 per call, oldest first) instead of ids.
+   *
+   * @generated from field: bool all = 2;
+   */
+  all: boolean;
+
+  /**
+   * With all: only this SPEC topic.
+   *
+   * @generated from field: string topic = 3;
+   */
+  topic: string;
+};
+
+/**
+ * Describes the message concert.v1.ReplayDeadEventsRequest.
+ * Use `create(ReplayDeadEventsRequestSchema)` to create a new message.
+ */
+export const ReplayDeadEventsRequestSchema: GenMessage<ReplayDeadEventsRequest> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 25);
+
+/**
+ * ReplayDeadEventsResponse says which events went back in line.
+ *
+ * @generated from message concert.v1.ReplayDeadEventsResponse
+ */
+export type ReplayDeadEventsResponse = Message<"concert.v1.ReplayDeadEventsResponse"> & {
+  /**
+   * Outbox ids now waiting to be sent again.
+   *
+   * @generated from field: repeated int64 ids = 1;
+   */
+  ids: bigint[];
+
+  /**
+   * Dead events still left (all only: more than 1000 matched).
+   *
+   * @generated from field: int64 remaining = 2;
+   */
+  remaining: bigint;
+};
+
+/**
+ * Describes the message concert.v1.ReplayDeadEventsResponse.
+ * Use `create(ReplayDeadEventsResponseSchema)` to create a new message.
+ */
+export const ReplayDeadEventsResponseSchema: GenMessage<ReplayDeadEventsResponse> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 26);
+
+/**
+ * SkipDeadEventsRequest names dead events by outbox id, or all of them.
+ *
+ * @generated from message concert.v1.SkipDeadEventsRequest
+ */
+export type SkipDeadEventsRequest = Message<"concert.v1.SkipDeadEventsRequest"> & {
+  /**
+   * Outbox ids from ListDeadEvents; every one must be dead, or nothing changes.
+   *
+   * @generated from field: repeated int64 ids = 1;
+   */
+  ids: bigint[];
+
+  /**
+   * Every dead event (up to 1000 per call, oldest first) instead of ids.
+   *
+   * @generated from field: bool all = 2;
+   */
+  all: boolean;
+
+  /**
+   * With all: only this SPEC topic.
+   *
+   * @generated from field: string topic = 3;
+   */
+  topic: string;
+};
+
+/**
+ * Describes the message concert.v1.SkipDeadEventsRequest.
+ * Use `create(SkipDeadEventsRequestSchema)` to create a new message.
+ */
+export const SkipDeadEventsRequestSchema: GenMessage<SkipDeadEventsRequest> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 27);
+
+/**
+ * SkipDeadEventsResponse says which events were given up.
+ *
+ * @generated from message concert.v1.SkipDeadEventsResponse
+ */
+export type SkipDeadEventsResponse = Message<"concert.v1.SkipDeadEventsResponse"> & {
+  /**
+   * Outbox ids now skipped: never sent.
+   *
+   * @generated from field: repeated int64 ids = 1;
+   */
+  ids: bigint[];
+
+  /**
+   * Dead events still left (all only: more than 1000 matched).
+   *
+   * @generated from field: int64 remaining = 2;
+   */
+  remaining: bigint;
+};
+
+/**
+ * Describes the message concert.v1.SkipDeadEventsResponse.
+ * Use `create(SkipDeadEventsResponseSchema)` to create a new message.
+ */
+export const SkipDeadEventsResponseSchema: GenMessage<SkipDeadEventsResponse> = /*@__PURE__*/
+  messageDesc(file_concert_v1_admin, 28);
 
 /**
  * GetWaitingListRequest names a schedule.
@@ -824,7 +1133,7 @@ export type GetWaitingListRequest = Message<"concert.v1.GetWaitingListRequest"> 
  * Use `create(GetWaitingListRequestSchema)` to create a new message.
  */
 export const GetWaitingListRequestSchema: GenMessage<GetWaitingListRequest> = /*@__PURE__*/
-  messageDesc(file_concert_v1_admin, 22);
+  messageDesc(file_concert_v1_admin, 29);
 
 /**
  * WaitingListOffer is an open offer: a HELD reservation made for a waiting-list entrant.
@@ -873,7 +1182,7 @@ export type WaitingListOffer = Message<"concert.v1.WaitingListOffer"> & {
  * Use `create(WaitingListOfferSchema)` to create a new message.
  */
 export const WaitingListOfferSchema: GenMessage<WaitingListOffer> = /*@__PURE__*/
-  messageDesc(file_concert_v1_admin, 23);
+  messageDesc(file_concert_v1_admin, 30);
 
 /**
  * GetWaitingListResponse summarises a schedule's waiting list.
@@ -929,7 +1238,7 @@ export type GetWaitingListResponse = Message<"concert.v1.GetWaitingListResponse"
  * Use `create(GetWaitingListResponseSchema)` to create a new message.
  */
 export const GetWaitingListResponseSchema: GenMessage<GetWaitingListResponse> = /*@__PURE__*/
-  messageDesc(file_concert_v1_admin, 24);
+  messageDesc(file_concert_v1_admin, 31);
 
 /**
  * AdmissionMode is how many fans a concert admits at once.
@@ -1005,6 +1314,13 @@ export enum SeatDriftKind {
    * @generated from enum value: SEAT_DRIFT_KIND_HOLDER_MISMATCH = 4;
    */
   HOLDER_MISMATCH = 4,
+
+  /**
+   * Redis has a hold key for a seat number the schedule does not have in the database (mysql_status is empty).
+   *
+   * @generated from enum value: SEAT_DRIFT_KIND_HOLD_KEY_ORPHAN = 5;
+   */
+  HOLD_KEY_ORPHAN = 5,
 }
 
 /**
@@ -1119,6 +1435,38 @@ export const AdminService: GenService<{
     methodKind: "unary";
     input: typeof GetWaitingListRequestSchema;
     output: typeof GetWaitingListResponseSchema;
+  },
+  /**
+   * ListDeadEvents lists outbox events that failed OUTBOX_MAX_ATTEMPTS times and are no longer sent,
+   * oldest first (SPEC 7.4).
+   *
+   * @generated from rpc concert.v1.AdminService.ListDeadEvents
+   */
+  listDeadEvents: {
+    methodKind: "unary";
+    input: typeof ListDeadEventsRequestSchema;
+    output: typeof ListDeadEventsResponseSchema;
+  },
+  /**
+   * ReplayDeadEvents puts dead events back in line: the relay sends them (then the later events of
+   * their keys) once Kafka accepts them.
+   *
+   * @generated from rpc concert.v1.AdminService.ReplayDeadEvents
+   */
+  replayDeadEvents: {
+    methodKind: "unary";
+    input: typeof ReplayDeadEventsRequestSchema;
+    output: typeof ReplayDeadEventsResponseSchema;
+  },
+  /**
+   * SkipDeadEvents gives up on dead events: they are never sent, and later events of their keys go on.
+   *
+   * @generated from rpc concert.v1.AdminService.SkipDeadEvents
+   */
+  skipDeadEvents: {
+    methodKind: "unary";
+    input: typeof SkipDeadEventsRequestSchema;
+    output: typeof SkipDeadEventsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_concert_v1_admin, 0);

@@ -5,6 +5,7 @@ import * as m0004 from "./0004-idempotency-key-bytes.js";
 import * as m0005 from "./0005-queue-policies.js";
 import * as m0006 from "./0006-fair-sale.js";
 import * as m0007 from "./0007-waiting-list.js";
+import * as m0008 from "./0008-outbox-dead-letters.js";
 import * as m0009 from "./0009-outbox-trace-context.js";
 
 export interface Migration {
@@ -26,5 +27,6 @@ export const migrations: Migration[] = [
   { name: "0005-queue-policies", ...m0005 },
   { name: "0006-fair-sale", ...m0006 },
   { name: "0007-waiting-list", ...m0007 },
+  { name: "0008-outbox-dead-letters", ...m0008 },
   { name: "0009-outbox-trace-context", ...m0009 },
 ];

@@ -4,7 +4,7 @@ import type { Config } from "../../../server/config/config.js";
 import { createSequelize } from "../../../server/db/sequelize.js";
 import { Metrics } from "../../../server/ops/metrics.js";
 import { SequelizeOutboxWriter } from "../../../server/outbox/outbox-writer.js";
-import type { RelayOptions } from "../../../server/outbox/outbox-relay.js";
+import type { FailureIsolation, RelayOptions } from "../../../server/outbox/outbox-relay.js";
 import type { ClaimMode } from "../../../server/outbox/outbox-relay.store.js";
 import { createRelay } from "../../../server/outbox/relay.factory.js";
 import { createLogger } from "../../../server/shared/logger.js";
@@ -29,7 +29,7 @@ export async function relayHarness(opts: { brokers?: string[] } = {}) {
     sim: new BookingSimulator(db, writer),
     topics: ["reservation-events", "payment-events"].map((t) => config.kafkaTopicPrefix + t),
     /** A relay with its own metrics registry (several relays share one process in these tests). */
-    relay(o: Partial<RelayOptions> & { claimMode?: ClaimMode } = {}) {
+    relay(o: Partial<RelayOptions> & { claimMode?: ClaimMode; isolation?: FailureIsolation } = {}) {
       const metrics = new Metrics();
       const { relay, store } = createRelay({ db, kafka, config, logger, metrics }, { pollIntervalMs: 50, backoffMinMs: 100, backoffMaxMs: 1_000, ...o });
       relays.push(relay);
