@@ -22,6 +22,11 @@ export default defineConfig({
       // going away; the three-broker version of that fault is test/scaled/kafka-broker-loss.test.ts.
       "test/outbox/kafka-outage.test.ts",
     ],
+    // Every test server here talks to six Redis nodes, three brokers and two MariaDB servers that share the
+    // machine with it: give each test and hook three times the single-node limits (waiting longer, nothing
+    // asserted differently), so a loaded machine is not reported as a failure.
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
     ...(faults ? { maxWorkers: 1, fileParallelism: false } : {}),
     outputFile: { json: faults ? "test-results/vitest-scaled-faults.json" : "test-results/vitest-scaled.json" },
   },

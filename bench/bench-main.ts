@@ -1,8 +1,12 @@
 /**
- * npm run bench [-- --quick] [-- --no-wait] [-- --keep]
+ * npm run bench [-- --quick] [-- --no-wait] [-- --keep] [-- --scaled] [-- --smoke]
  * Stands up its own stack (infra:up, a fresh database per server phase, the server as child processes
  * with WORKERS=1 and then WORKERS=2), runs scenarios a-g of issue 7 with load generators in their own
  * processes, and writes bench/results/<date>.json and .md. See README "Performance".
+ * --scaled also runs IssueToken and hold-then-pay (WORKERS=1) against the scaled topology of
+ * `npm run infra:up -- --topology scaled` (.infra/scaled.env), into the same results under `scaled`.
+ * BENCH_ONLY=scaled runs only those two on both topologies; --smoke shrinks every run to a second or
+ * so (checks the wiring; its figures mean nothing).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -19,13 +23,18 @@ import { renderMarkdown } from "./lib/report.js";
 import { surgeScenarios } from "./lib/surge.js";
 import { summarize } from "./lib/percentiles.mjs";
 import {
-  createTopics, deleteTopics, dropDatabase, freshDatabase, infraUp, log, machine, ROOT, runGenerator, sleep,
-  startBareHttp, startMinimalConnect, startServer, topicMessageCount, unlinkPrefix, type ServerProc,
+  createTopics, deleteTopics, dropDatabase, freshDatabase, infraUp, log, machine, ROOT, runGenerator, scaledTarget, SINGLE_NODE, sleep,
+  startBareHttp, startMinimalConnect, startServer, targetEnv, topicMessageCount, unlinkPrefix, type ServerProc, type Target,
 } from "./lib/stack.js";
 
 const argv = new Set(process.argv.slice(2));
-const quick = argv.has("--quick");
-const S = quick
+const only = process.env.BENCH_ONLY;
+const smoke = argv.has("--smoke");
+const quick = argv.has("--quick") || smoke;
+const scaled = argv.has("--scaled") || only === "scaled";
+const S = smoke
+  ? { durationS: 1, warmupS: 0.5, connections: 8, issueUsers: 1_000, statusUsers: 200, stormClients: 200, purchases: 60, redisRequests: 5_000, scale: [10_000] }
+  : quick
   ? { durationS: 5, warmupS: 1.5, connections: 32, issueUsers: 15_000, statusUsers: 1_000, stormClients: 2_000, purchases: 1_200, redisRequests: 50_000, scale: [100_000, 1_000_000] }
   : { durationS: 15, warmupS: 3, connections: 32, issueUsers: 40_000, statusUsers: 2_000, stormClients: 10_000, purchases: 4_000, redisRequests: 200_000, scale: [100_000, 1_000_000] };
 const WORKER_COUNTS = [1, 2];
@@ -95,11 +104,7 @@ async function phase(workers: number, withExtras: boolean) {
     out.b = { bareHttp: bareRes, minimalConnect, healthCheck: await bothProtocols(server, "health", "Check", "grpc.health.v1.Health", [{ body: {} }], { warmup: true }) };
 
     // a. IssueToken (a new fan per call; the line admits 100 at once) and GetQueueStatus (waiting fans polling).
-    const a1 = await concertWithSeats(admin, "bench issue", 50, 100);
-    const issueIds = range(base + 1, S.issueUsers);
-    const issueJwts = await jwts(issueIds);
-    const issueItems = issueIds.map((_, i) => ({ jwt: issueJwts[i], body: { concertId: String(a1.concertId) } }));
-    const issue = await bothProtocols(server, "queue", "IssueToken", "concert.v1.QueueService", issueItems, { split: true });
+    const issue = await issueTokenRun(server, admin, base);
     const a2 = await concertWithSeats(admin, "bench status", 50, 0);
     const statusIds = range(base + 5_000_001, S.statusUsers);
     const statusJwts = await jwts(statusIds);
@@ -108,23 +113,7 @@ async function phase(workers: number, withExtras: boolean) {
     out.a = { issueToken: issue, getQueueStatus: await bothProtocols(server, "queue", "GetQueueStatus", "concert.v1.QueueService", statusItems, { warmup: true }) };
 
     // e. hold-then-pay, distinct seats and users, every fan ACTIVE with a balance; f. outbox latency meanwhile.
-    const e = await concertWithSeats(admin, "bench purchase", S.purchases, 100_000);
-    const buyerIds = range(base + 6_000_001, S.purchases);
-    await usersWithBalance(db, buyerIds, 1_000_000);
-    const buyerJwts = await jwts(buyerIds);
-    const buyerTickets = await issueTokens(server.url, e.concertId, buyerIds, buyerJwts);
-    const notActive = buyerTickets.filter((t) => t.state !== "QUEUE_STATE_ACTIVE").length;
-    if (notActive) throw new Error(`${notActive} buyers not ACTIVE before the purchase run`);
-    const [{ maxId }] = await db.query<{ maxId: number }>("SELECT COALESCE(MAX(id), 0) AS maxId FROM outbox", { type: QueryTypes.SELECT });
-    const cost = await startCostProbe(server.pid!, db);
-    const purchase = await runGenerator("grpc", {
-      mode: "purchase", address: server.address, scheduleId: e.scheduleId, concurrency: S.connections, channels: 4,
-      users: buyerIds.map((_, i) => ({ metadata: { authorization: `Bearer ${buyerJwts[i]}`, "x-queue-token": buyerTickets[i]!.token }, seat: i + 1 })),
-    });
-    out.holdThenPay = holdThenPaySummary(purchase, await cost.finish(purchase.completed));
-    log(`hold-then-pay: ${purchase.completed}/${purchase.attempted} in ${purchase.seconds} s = ${purchase.purchasesPerSecond}/s, p99 ${purchase.latencyMs.p99} ms, server CPU ${(out.holdThenPay as any).serverCpuMsPerPurchase} ms/purchase`);
-    out.e = purchase;
-    out.f = await outboxLatency(db, Number(maxId), topicPrefix);
+    Object.assign(out, await holdThenPayRun(server, admin, db, base, topicPrefix, SINGLE_NODE));
 
     if (withExtras) {
       out.d = await seatStorm(server, admin, db, base);
@@ -137,7 +126,73 @@ async function phase(workers: number, withExtras: boolean) {
   return out;
 }
 
-async function outboxLatency(db: ReturnType<typeof createSequelize>, afterId: number, topicPrefix: string) {
+/** a. IssueToken over both protocols, a new fan per call (the line admits 100 at once). */
+async function issueTokenRun(server: ServerProc, admin: Awaited<ReturnType<typeof adminClient>>, base: number) {
+  const a1 = await concertWithSeats(admin, "bench issue", 50, 100);
+  const issueIds = range(base + 1, S.issueUsers);
+  const issueJwts = await jwts(issueIds);
+  const issueItems = issueIds.map((_, i) => ({ jwt: issueJwts[i], body: { concertId: String(a1.concertId) } }));
+  return bothProtocols(server, "queue", "IssueToken", "concert.v1.QueueService", issueItems, { split: true });
+}
+
+/** e. hold-then-pay (distinct seats and users, every fan ACTIVE with a balance) and f. the outbox latency meanwhile. */
+async function holdThenPayRun(server: ServerProc, admin: Awaited<ReturnType<typeof adminClient>>, db: ReturnType<typeof createSequelize>,
+  base: number, topicPrefix: string, target: Target) {
+  const e = await concertWithSeats(admin, "bench purchase", S.purchases, 100_000);
+  const buyerIds = range(base + 6_000_001, S.purchases);
+  await usersWithBalance(db, buyerIds, 1_000_000);
+  const buyerJwts = await jwts(buyerIds);
+  const buyerTickets = await issueTokens(server.url, e.concertId, buyerIds, buyerJwts);
+  const notActive = buyerTickets.filter((t) => t.state !== "QUEUE_STATE_ACTIVE").length;
+  if (notActive) throw new Error(`${notActive} buyers not ACTIVE before the purchase run`);
+  const [{ maxId }] = await db.query<{ maxId: number }>("SELECT COALESCE(MAX(id), 0) AS maxId FROM outbox", { type: QueryTypes.SELECT });
+  const cost = await startCostProbe(server.pid!, db);
+  const purchase = await runGenerator("grpc", {
+    mode: "purchase", address: server.address, scheduleId: e.scheduleId, concurrency: S.connections, channels: 4,
+    users: buyerIds.map((_, i) => ({ metadata: { authorization: `Bearer ${buyerJwts[i]}`, "x-queue-token": buyerTickets[i]!.token }, seat: i + 1 })),
+  });
+  const holdThenPay = holdThenPaySummary(purchase, await cost.finish(purchase.completed));
+  log(`hold-then-pay (${target.name}): ${purchase.completed}/${purchase.attempted} in ${purchase.seconds} s = ${purchase.purchasesPerSecond}/s, p99 ${purchase.latencyMs.p99} ms, server CPU ${holdThenPay.serverCpuMsPerPurchase} ms/purchase`);
+  return { holdThenPay, e: purchase, f: await outboxLatency(db, Number(maxId), topicPrefix, target.kafkaBrokers) };
+}
+
+/**
+ * IssueToken and hold-then-pay on one topology with WORKERS=1, in a database, key prefix and topics of
+ * their own: the scaled topology's figures beside the single-node ones of the same run.
+ */
+async function purchasePathPhase(target: Target, label: string) {
+  const dbName = `concert_bench_${runId}_${label}`;
+  const topicPrefix = `bench_${runId}_${label}.`;
+  const prefix = redisPrefix(label);
+  log(`${target.name} phase (WORKERS=1): database ${dbName} on ${target.mysqlRoot}`);
+  const dbUrl = await freshDatabase(dbName, target.mysqlRoot);
+  if (!argv.has("--keep")) cleanups.push(() => dropDatabase(dbUrl));
+  cleanups.push(() => unlinkPrefix(prefix, target.redisClusterNodes));
+  cleanups.push(() => deleteTopics(topicPrefix, target.kafkaBrokers));
+  await createTopics(topicPrefix, target.kafkaBrokers);
+  const server = await startServer({ ...targetEnv(target, dbName), REDIS_KEY_PREFIX: prefix, KAFKA_TOPIC_PREFIX: topicPrefix, QUEUE_MAX_ACTIVE: "100000" }, 1);
+  const db = createSequelize(dbUrl, [], 5);
+  const out: Record<string, unknown> = {
+    workers: 1,
+    topology: {
+      mysql: target.mysqlRoot, replicas: target.replicaRoots, kafkaBrokers: target.kafkaBrokers,
+      redis: target.redisClusterNodes.length ? target.redisClusterNodes : [target.redisUrl],
+    },
+    load1AtStart: +os.loadavg()[0].toFixed(2),
+  };
+  try {
+    const admin = await adminClient(server.url);
+    const base = 30_000_000 + (label === "scaled" ? 10_000_000 : 0);
+    out.a = { issueToken: await issueTokenRun(server, admin, base) };
+    Object.assign(out, await holdThenPayRun(server, admin, db, base, topicPrefix, target));
+  } finally {
+    await db.close();
+    await server.stop();
+  }
+  return out;
+}
+
+async function outboxLatency(db: ReturnType<typeof createSequelize>, afterId: number, topicPrefix: string, brokers: string[]) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const [{ unsent }] = await db.query<{ unsent: number }>("SELECT COUNT(*) AS unsent FROM outbox WHERE id > ? AND sent_at IS NULL", { replacements: [afterId], type: QueryTypes.SELECT });
@@ -148,7 +203,7 @@ async function outboxLatency(db: ReturnType<typeof createSequelize>, afterId: nu
     "SELECT TIMESTAMPDIFF(MICROSECOND, created_at, sent_at) / 1000 AS ms, sent_at IS NOT NULL AS sent FROM outbox WHERE id > ?",
     { replacements: [afterId], type: QueryTypes.SELECT });
   const sent = rows.filter((r) => Number(r.sent) === 1).map((r) => Number(r.ms));
-  const onKafka = (await topicMessageCount(`${topicPrefix}reservation-events`)) + (await topicMessageCount(`${topicPrefix}payment-events`));
+  const onKafka = (await topicMessageCount(`${topicPrefix}reservation-events`, brokers)) + (await topicMessageCount(`${topicPrefix}payment-events`, brokers));
   const res = { events: rows.length, sent: sent.length, messagesOnKafka: onKafka, commitToKafkaMs: summarize(sent),
     measure: "outbox.sent_at - outbox.created_at per event (both MySQL NOW(3)): row written in the business transaction to the relay's update after Kafka acked" };
   log(`outbox: ${sent.length}/${rows.length} sent, ${onKafka} on Kafka, p50 ${res.commitToKafkaMs.p50} ms p99 ${res.commitToKafkaMs.p99} ms`);
@@ -203,21 +258,39 @@ function ratio(a: number | undefined, b: number | undefined) {
 }
 
 async function main() {
-  log(`run ${runId} (${quick ? "quick" : "full"}): npm run infra:up`);
-  infraUp();
+  const mode = smoke ? "smoke" : quick ? "quick" : "full";
+  log(`run ${runId} (${mode}): npm run infra:up${scaled ? " -- --topology scaled" : ""}`);
+  infraUp(scaled);
+  const scaledAt = scaled ? scaledTarget() : undefined;
   const quiet = await waitForQuiet();
-  const result: any = { runId, mode: quick ? "quick" : "full", startedAt: started.toISOString(), machine: machine(), quiet, settings: S };
+  const result: any = { runId, mode, startedAt: started.toISOString(), machine: machine(), quiet, settings: S };
   try {
-    log("c. redis-benchmark on the same Redis");
-    result.c = await redisBaseline(redisPrefix("rb"), S.redisRequests, S.connections);
-    cleanups.push(() => unlinkPrefix(redisPrefix("rb")));
     result.phases = {};
-    // BENCH_ONLY=surge runs just the surge scenarios (issue 11); BENCH_SURGE picks among them.
-    if (process.env.BENCH_ONLY !== "surge") {
+    // BENCH_ONLY=surge runs just the surge scenarios (issue 11), BENCH_SURGE picks among them;
+    // BENCH_ONLY=scaled just IssueToken and hold-then-pay on both topologies.
+    if (only !== "scaled") {
+      log("c. redis-benchmark on the same Redis");
+      result.c = await redisBaseline(redisPrefix("rb"), S.redisRequests, S.connections);
+      cleanups.push(() => unlinkPrefix(redisPrefix("rb")));
+    }
+    if (!only) {
       for (const w of WORKER_COUNTS) result.phases[`workers${w}`] = await phase(w, w === Math.max(...WORKER_COUNTS));
     }
-    log("surge: WatchQueueStatus streams and a sale's opening");
-    result.surge = await surgeScenarios(runId, quick);
+    if (scaledAt) {
+      // beside the single-node figures of this run: phase WORKERS=1, or a phase of its own with BENCH_ONLY=scaled
+      const single = result.phases.workers1 ?? (result.singleNode = await purchasePathPhase(SINGLE_NODE, "single"));
+      result.scaled = await purchasePathPhase(scaledAt, "scaled");
+      result.scaled.vsSingleNode = {
+        issueTokenConnect: ratio(result.scaled.a.issueToken.connect.rps, single.a.issueToken.connect.rps),
+        issueTokenGrpc: ratio(result.scaled.a.issueToken.grpc.rps, single.a.issueToken.grpc.rps),
+        holdThenPay: ratio(result.scaled.e.purchasesPerSecond, single.e.purchasesPerSecond),
+        serverCpuMsPerPurchase: ratio(result.scaled.holdThenPay.serverCpuMsPerPurchase, single.holdThenPay.serverCpuMsPerPurchase),
+      };
+    }
+    if (!only || only === "surge") {
+      log("surge: WatchQueueStatus streams and a sale's opening");
+      result.surge = await surgeScenarios(runId, quick);
+    }
   } finally {
     for (const c of cleanups.reverse()) await c().catch((e) => log(`cleanup: ${(e as Error).message}`));
   }
@@ -245,7 +318,7 @@ async function main() {
   result.load1AtEnd = +os.loadavg()[0].toFixed(2);
   const dir = path.join(ROOT, "bench/results");
   fs.mkdirSync(dir, { recursive: true });
-  const stamp = started.toISOString().replace(/[:]/g, "-").replace(/\..*/, "") + (quick ? "-quick" : "");
+  const stamp = started.toISOString().replace(/[:]/g, "-").replace(/\..*/, "") + (smoke ? "-smoke" : quick ? "-quick" : "") + (scaled ? "-scaled" : "");
   fs.writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify(result, null, 2) + "\n");
   fs.writeFileSync(path.join(dir, `${stamp}.md`), renderMarkdown(result));
   log(`done in ${result.elapsedS} s: bench/results/${stamp}.json and .md`);

@@ -24,6 +24,13 @@ export function renderMarkdown(r: any): string {
     row("a. GetQueueStatus", "gRPC", String(w), p.a.getQueueStatus.grpc.rps, p.a.getQueueStatus.grpc.latencyMs, p.a.getQueueStatus.grpc.errors, p.a.getQueueStatus.grpc.generatorCpuCores);
     row("e. hold-then-pay (purchases/s; latency of both RPCs)", "gRPC", String(w), p.e.purchasesPerSecond, p.e.latencyMs, p.e.errors, p.e.generatorCpuCores);
   }
+  // --scaled: IssueToken and hold-then-pay on the scaled topology (and, with BENCH_ONLY=scaled, on single-node beside it)
+  for (const [label, p] of [["1, single-node", r.singleNode], ["1, scaled", r.scaled]] as const) {
+    if (!p) continue;
+    row("a. IssueToken (new fan each call)", "Connect JSON", label, p.a.issueToken.connect.rps, p.a.issueToken.connect.latencyMs, p.a.issueToken.connect.errors, p.a.issueToken.connect.generatorCpuCores);
+    row("a. IssueToken (new fan each call)", "gRPC", label, p.a.issueToken.grpc.rps, p.a.issueToken.grpc.latencyMs, p.a.issueToken.grpc.errors, p.a.issueToken.grpc.generatorCpuCores);
+    row("e. hold-then-pay (purchases/s; latency of both RPCs)", "gRPC", label, p.e.purchasesPerSecond, p.e.latencyMs, p.e.errors, p.e.generatorCpuCores);
+  }
   const c = r.c;
   const w2 = r.phases?.workers2;
   const out: string[] = [];
@@ -33,13 +40,25 @@ export function renderMarkdown(r: any): string {
     `Load average (1 min) at start ${r.quiet.load1AtStart}${r.quiet.quiet ? "" : " (not quiet: other work was running)"}, at end ${r.load1AtEnd}; waited ${r.quiet.waitedS} s for quiet. Run took ${r.elapsedS} s.`, "");
   out.push(`Load: ${r.settings.connections} connections (autocannon) / ${r.settings.connections} calls in flight over 4 HTTP/2 connections (grpc-js), ${r.settings.durationS} s per run.`, "");
   out.push("| scenario | protocol | workers | throughput /s | p50 / p95 / p99 ms | errors | generator CPU (cores) |", "| --- | --- | --- | ---: | --- | --- | ---: |", ...rows, "");
-  out.push("**c. Storage baseline** (" + c.tool + ")", "", "| command | ops/s | p50 / p95 / p99 ms |", "| --- | ---: | --- |",
+  if (c) out.push("**c. Storage baseline** (" + c.tool + ")", "", "| command | ops/s | p50 / p95 / p99 ms |", "| --- | ---: | --- |",
     `| PING | ${f(c.ping.rps)} | ${lat(c.ping)} |`, `| EVALSHA enter.lua | ${f(c.enterScript.rps)} | ${lat(c.enterScript)} |`, `| EVALSHA status.lua | ${f(c.statusScript.rps)} | ${lat(c.statusScript)} |`, "");
-  for (const w of [1, 2]) {
-    const h = r.phases?.[`workers${w}`]?.holdThenPay;
-    if (h) out.push(`**e. Hold-then-pay cost** (WORKERS=${w}): ${f(h.purchasesPerSecond)} purchases/s; HoldSeats p50/p95/p99 ${lat(h.holdSeatsLatencyMs)} ms, ` +
+  const cost = (what: string, h: any) =>
+    out.push(`**e. Hold-then-pay cost** (${what}): ${f(h.purchasesPerSecond)} purchases/s; HoldSeats p50/p95/p99 ${lat(h.holdSeatsLatencyMs)} ms, ` +
       `Pay ${lat(h.payLatencyMs)} ms; server CPU ${h.serverCpuMsPerPurchase} ms per purchase (${h.serverCpuCores} cores); MySQL ${h.mysqlCommitsPerPurchase} commits per purchase, ` +
       `${h.mysql.commitsPerSecond} commits/s, ${h.mysql.logWritesPerSecond} redo log writes/s, ${h.mysql.dataFsyncsPerSecond} fsyncs/s (global counters).`, "");
+  for (const w of [1, 2]) {
+    const h = r.phases?.[`workers${w}`]?.holdThenPay;
+    if (h) cost(`WORKERS=${w}`, h);
+  }
+  if (r.singleNode) cost("WORKERS=1, single-node", r.singleNode.holdThenPay);
+  if (r.scaled) {
+    const s = r.scaled;
+    cost("WORKERS=1, scaled topology", s.holdThenPay);
+    out.push(`**Scaled topology** (${s.topology.redis.length} Redis Cluster nodes, ${s.topology.kafkaBrokers.length} Kafka brokers with replication 3 / min ISR 2, ` +
+      `MySQL primary ${s.topology.mysql} with ${s.topology.replicas.length} replica(s)) ÷ single-node, same run, WORKERS=1: ` +
+      `IssueToken Connect JSON ${s.vsSingleNode.issueTokenConnect ?? "—"}, gRPC ${s.vsSingleNode.issueTokenGrpc ?? "—"}; hold-then-pay ${s.vsSingleNode.holdThenPay ?? "—"}; ` +
+      `server CPU per purchase ${s.vsSingleNode.serverCpuMsPerPurchase ?? "—"}. Outbox on the three brokers: ${f(s.f.sent)}/${f(s.f.events)} events sent, ` +
+      `commit-to-Kafka p50 ${f(s.f.commitToKafkaMs.p50)} ms, p99 ${f(s.f.commitToKafkaMs.p99)} ms.`, "");
   }
   if (w2?.d) {
     const d = w2.d;

@@ -9,21 +9,78 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import { Kafka, logLevel } from "kafkajs";
 import { createSequelize, dropDatabase, ensureDatabase } from "../../server/db/sequelize.js";
 import { migrateUp } from "../../server/db/migrator.js";
+import { createTopics as createSpecTopics } from "../../server/outbox/topic-spec.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const MYSQL_ROOT = process.env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const KAFKA_BROKERS = (process.env.BENCH_KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
+
+/**
+ * Where a server under test keeps its state: the single-node services (default) or the scaled
+ * topology of `npm run infra:up -- --topology scaled` (`npm run bench -- --scaled`, from .infra/scaled.env).
+ */
+export interface Target {
+  name: "single-node" | "scaled";
+  /** MySQL root URL (no database) of the primary; bench databases are created there */
+  mysqlRoot: string;
+  /** Replica root URLs; a server gets DATABASE_READ_URLS pointing at its own database on them */
+  replicaRoots: string[];
+  kafkaBrokers: string[];
+  redisUrl: string;
+  redisClusterNodes: string[];
+}
+
+export const SINGLE_NODE: Target = { name: "single-node", mysqlRoot: MYSQL_ROOT, replicaRoots: [], kafkaBrokers: KAFKA_BROKERS, redisUrl: REDIS_URL, redisClusterNodes: [] };
+
+export const SCALED_ENV_FILE = path.join(ROOT, ".infra", "scaled.env");
+
+/** The scaled topology from .infra/scaled.env (written by `npm run infra:up -- --topology scaled`). */
+export function scaledTarget(): Target {
+  if (!fs.existsSync(SCALED_ENV_FILE)) throw new Error(`${SCALED_ENV_FILE} is missing: run \`npm run infra:up -- --topology scaled\` first`);
+  const env: Record<string, string> = {};
+  for (const line of fs.readFileSync(SCALED_ENV_FILE, "utf8").split("\n")) {
+    const m = /^\s*([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (m) env[m[1]!] = m[2]!;
+  }
+  const list = (k: string) => (env[k] ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+  const root = (u: string) => {
+    const r = new URL(u);
+    r.pathname = "";
+    return r.toString().replace(/\/$/, "");
+  };
+  if (!env.DATABASE_URL || !env.KAFKA_BROKERS || !env.REDIS_CLUSTER_NODES) throw new Error(`${SCALED_ENV_FILE} lacks DATABASE_URL, KAFKA_BROKERS or REDIS_CLUSTER_NODES`);
+  return {
+    name: "scaled",
+    mysqlRoot: env.TEST_MYSQL_URL ?? root(env.DATABASE_URL),
+    replicaRoots: list("DATABASE_READ_URLS").map(root),
+    kafkaBrokers: list("KAFKA_BROKERS"),
+    redisUrl: REDIS_URL,
+    redisClusterNodes: list("REDIS_CLUSTER_NODES"),
+  };
+}
+
+/** The server environment that points it at `target` with its own database `dbName`. */
+export function targetEnv(target: Target, dbName: string): Record<string, string> {
+  return {
+    DATABASE_URL: `${target.mysqlRoot}/${dbName}`,
+    DATABASE_READ_URLS: target.replicaRoots.map((r) => `${r}/${dbName}`).join(","),
+    KAFKA_BROKERS: target.kafkaBrokers.join(","),
+    REDIS_URL: target.redisUrl,
+    REDIS_CLUSTER_NODES: target.redisClusterNodes.join(","),
+  };
+}
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
-export function infraUp(): void {
-  const r = spawnSync("npm", ["run", "-s", "infra:up"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
-  if (r.status !== 0) throw new Error("npm run infra:up failed; see the lines above");
+/** `npm run infra:up` (idempotent: what already answers is reused); `scaled` adds `-- --topology scaled`. */
+export function infraUp(scaled = false): void {
+  const r = spawnSync("npm", ["run", "-s", "infra:up", ...(scaled ? ["--", "--topology", "scaled"] : [])], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  if (r.status !== 0) throw new Error(`npm run infra:up${scaled ? " -- --topology scaled" : ""} failed; see the lines above`);
 }
 
 export async function freePort(): Promise<number> {
@@ -36,8 +93,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function freshDatabase(name: string): Promise<string> {
-  const url = `${MYSQL_ROOT}/${name}`;
+export async function freshDatabase(name: string, mysqlRoot = MYSQL_ROOT): Promise<string> {
+  const url = `${mysqlRoot}/${name}`;
   await ensureDatabase(url);
   const db = createSequelize(url);
   try {
@@ -49,19 +106,20 @@ export async function freshDatabase(name: string): Promise<string> {
 }
 export { dropDatabase };
 
-export async function createTopics(prefix: string): Promise<void> {
-  const admin = new Kafka({ clientId: "bench", brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+/** The SPEC topics under `prefix`, created as the app creates them (3 partitions; SPEC 7.4 replication). */
+export async function createTopics(prefix: string, brokers = KAFKA_BROKERS): Promise<void> {
+  const admin = new Kafka({ clientId: "bench", brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: ["reservation-events", "payment-events", "queue-events"].map((t) => ({ topic: prefix + t, numPartitions: 3 })) });
+    await createSpecTopics(admin, ["reservation-events", "payment-events", "queue-events"].map((t) => prefix + t));
   } finally {
     await admin.disconnect();
   }
 }
 
 /** Messages on a topic = sum of its partitions' high watermarks (fresh topics start at offset 0). */
-export async function topicMessageCount(topic: string): Promise<number> {
-  const admin = new Kafka({ clientId: "bench", brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+export async function topicMessageCount(topic: string, brokers = KAFKA_BROKERS): Promise<number> {
+  const admin = new Kafka({ clientId: "bench", brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
@@ -70,8 +128,8 @@ export async function topicMessageCount(topic: string): Promise<number> {
   }
 }
 
-export async function deleteTopics(prefix: string): Promise<void> {
-  const admin = new Kafka({ clientId: "bench", brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+export async function deleteTopics(prefix: string, brokers = KAFKA_BROKERS): Promise<void> {
+  const admin = new Kafka({ clientId: "bench", brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
@@ -83,18 +141,28 @@ export async function deleteTopics(prefix: string): Promise<void> {
   }
 }
 
-export async function unlinkPrefix(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL);
+export async function unlinkPrefix(prefix: string, clusterNodes: string[] = []): Promise<number> {
+  const cluster = clusterNodes.length
+    ? new Cluster(clusterNodes.map((n) => ({ host: n.split(":")[0], port: Number(n.split(":")[1]) })), { lazyConnect: true })
+    : undefined;
+  if (cluster) await cluster.connect(); // the primaries are known once connected
+  const nodes = cluster ? cluster.nodes("master") : [new Redis(REDIS_URL)];
   let n = 0;
   try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix.replace(/[*?[\]]/g, "\\$&")}*`, "COUNT", 5000);
-      cursor = next;
-      if (keys.length) n += await redis.unlink(...keys);
-    } while (cursor !== "0");
+    for (const redis of nodes) {
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix.replace(/[*?[\]]/g, "\\$&")}*`, "COUNT", 5000);
+        cursor = next;
+        if (!keys.length) continue;
+        // one key per UNLINK on a cluster node: the keys of one SCAN page live in many slots
+        if (cluster) n += (await Promise.all(keys.map((k) => redis.unlink(k)))).reduce((a, b) => a + b, 0);
+        else n += await redis.unlink(...keys);
+      } while (cursor !== "0");
+    }
   } finally {
-    redis.disconnect();
+    if (cluster) cluster.disconnect();
+    else nodes[0]!.disconnect();
   }
   return n;
 }

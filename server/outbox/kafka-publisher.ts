@@ -1,6 +1,10 @@
 import { Partitioners, type Kafka, type Message } from "kafkajs";
 import { KafkaProducer, kafkaMessageOf } from "../kafka/kafka-producer.js";
 import type { OutboxRow } from "./outbox-relay.store.js";
+import { createTopics } from "./topic-spec.js";
+
+/** The topics the outbox writes (SPEC section 4); queue-events has its own publisher. */
+const OUTBOX_TOPICS = ["reservation-events", "payment-events"] as const;
 
 /**
  * Sends outbox rows to Kafka with an idempotent producer: acks from all in-sync replicas, one request
@@ -11,7 +15,7 @@ export class KafkaPublisher {
   private readonly producer: KafkaProducer;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly topicPrefix: string,
     private readonly timeoutMs = 10_000,
   ) {
@@ -22,7 +26,26 @@ export class KafkaPublisher {
       createPartitioner: Partitioners.DefaultPartitioner,
       // Few quick retries: the relay has its own backoff and the rows stay in MySQL meanwhile.
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
-    });
+    }, () => this.ensureTopics());
+  }
+
+  /**
+   * The deployment creates the SPEC topics; a prefixed one (tests, a second environment on one cluster)
+   * would otherwise be auto-created by the first batch, which on a three-broker cluster can fail while
+   * the new partitions elect leaders, and get the broker's defaults rather than SPEC 7.4's replication.
+   * A failure here is left to the send (auto-creation, then the relay's retry).
+   */
+  private async ensureTopics(): Promise<void> {
+    // few retries: with Kafka away the send fails anyway, and the relay backs off on its own
+    const admin = this.kafka.admin({ retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 1_000 } });
+    try {
+      await admin.connect();
+      await createTopics(admin, OUTBOX_TOPICS.map((t) => this.topicPrefix + t));
+    } catch {
+      // the send reports what is wrong
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
   }
 
   /** Sends rows (already in id order) per topic in one batch request; resolves once every partition acked. */

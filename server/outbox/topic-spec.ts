@@ -19,19 +19,43 @@ export function topicSpec(topic: string, brokers: number): ITopicConfig {
 }
 
 /**
- * Creates the missing topics the SPEC way; another process creating them at the same moment is fine.
- * Resolves to the topics this call created.
+ * Creates the missing topics the SPEC way and resolves once every partition of them has a leader;
+ * another process creating them at the same moment is fine. Resolves to the topics this call created.
+ *
+ * Not kafkajs' own `waitForLeaders`: on a multi-broker KRaft cluster it asks one broker for the new
+ * topic's metadata right after the controller accepted it, and a broker that has not applied the
+ * controller's record yet answers UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does not retry (the scaled
+ * suite's readers and consumers failed on it). Here that answer means "not yet" until `timeoutMs`.
  */
-export async function createTopics(admin: Admin, topics: string[]): Promise<string[]> {
+export async function createTopics(admin: Admin, topics: string[], { timeoutMs = 20_000 } = {}): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t));
   if (missing.length === 0) return [];
   const { brokers } = await admin.describeCluster();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => topicSpec(t, brokers.length)) });
+    await admin.createTopics({ waitForLeaders: false, topics: missing.map((t) => topicSpec(t, brokers.length)) });
   } catch (e) {
-    const now = new Set(await admin.listTopics());
-    if (!missing.every((t) => now.has(t))) throw e;
+    // Someone else's create won (or ours was applied before an error): fine once the topics are there.
+    if (!(await leadersElected(admin, missing, Math.min(timeoutMs, 5_000)))) throw e;
+    return missing;
+  }
+  if (!(await leadersElected(admin, missing, timeoutMs))) {
+    throw new Error(`topics ${missing.join(", ")} were created but have no leader for every partition after ${timeoutMs / 1000} s`);
   }
   return missing;
+}
+
+/** Polls the topics' metadata until every partition has a leader; false when timeoutMs passes first. */
+async function leadersElected(admin: Admin, topics: string[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return true;
+    } catch {
+      // UNKNOWN_TOPIC_OR_PARTITION / LEADER_NOT_AVAILABLE from a broker that has not caught up: ask again
+    }
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

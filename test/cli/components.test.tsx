@@ -110,10 +110,13 @@ describe("QueueStatsLive", () => {
       if (calls === 3) throw new Error("cannot reach the server");
       return snapshot({ waiting: calls * 10 }, 1_000_000 + calls * 1000);
     };
-    const { lastFrame, stdin } = render(<QueueStatsLive concertId="7" poll={poll} intervalMs={40} now={() => 1_000_000 + calls * 1000} />);
-    await until(() => plain(lastFrame()).includes("waiting 20"));
-    await until(() => plain(lastFrame()).includes("cannot reach the server · retrying"));
-    await until(() => plain(lastFrame()).includes("waiting 40") && !plain(lastFrame()).includes("retrying"));
+    const { frames, stdin } = render(<QueueStatsLive concertId="7" poll={poll} intervalMs={40} now={() => 1_000_000 + calls * 1000} />);
+    // Every rendered frame, not just the last: each state lasts one 40 ms poll, which a loaded machine's
+    // check of the last frame can miss.
+    const shown = (check: (f: string) => boolean) => until(() => frames.some((f) => check(plain(f))), 10_000);
+    await shown((f) => f.includes("waiting 20"));
+    await shown((f) => f.includes("cannot reach the server · retrying"));
+    await shown((f) => f.includes("waiting 40") && !f.includes("retrying"));
     stdin.write("q");
     await new Promise((r) => setTimeout(r, 100));
     const after = calls;

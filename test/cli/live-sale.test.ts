@@ -18,7 +18,13 @@ let scheduleId: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  env = { CONCERT_SERVER: server.url, CONCERT_ADMIN_TOKEN: await jwtFor(1, { admin: true }), KAFKA_TOPIC_PREFIX: server.config.kafkaTopicPrefix };
+  // the server's own brokers: the three of `npm run test:scaled`, or the shared one
+  env = {
+    CONCERT_SERVER: server.url,
+    CONCERT_ADMIN_TOKEN: await jwtFor(1, { admin: true }),
+    KAFKA_BROKERS: server.config.kafkaBrokers.join(","),
+    KAFKA_TOPIC_PREFIX: server.config.kafkaTopicPrefix,
+  };
   const admin = clientFor(AdminService, server.url, { headers: await bearer(1, { admin: true }) });
   const { concert } = await admin.createConcert({ title: "Live", artist: "A", venue: "V" });
   concertId = concert!.id.toString();

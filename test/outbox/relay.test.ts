@@ -1,5 +1,5 @@
 import { fromJsonString } from "@bufbuild/protobuf";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ReservationConfirmedSchema, SeatsHeldSchema } from "../../gen/concert/v1/events_pb.js";
 import { outboxEvent } from "../../server/outbox/outbox-event.js";
 import type { OutboxRow } from "../../server/outbox/outbox-relay.store.js";
@@ -27,6 +27,9 @@ describe("outbox relay (shared broker)", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await relayHarness();
+  });
+  afterEach(async () => {
+    await h?.stopRelays();
   });
   afterAll(async () => {
     await h?.close();

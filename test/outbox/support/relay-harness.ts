@@ -35,6 +35,10 @@ export async function relayHarness(opts: { brokers?: string[] } = {}) {
       relays.push(relay);
       return { relay, store, metrics };
     },
+    /** Stops every relay made so far (after each test: a failed test must not leave one sending the next test's rows). */
+    async stopRelays() {
+      for (const r of relays.splice(0)) await r.stop().catch(() => {});
+    },
     async close() {
       for (const r of relays) await r.stop().catch(() => {});
       await db.close();
