@@ -41,7 +41,7 @@ describe("a sale from the terminal", () => {
   it("queue stats / list reflect fans who entered through the API while admission is paused, and opening it admits them", async () => {
     const paused = await runCli(["queue", "policy", concertId, "--max-active", "0", "--json"], env);
     expect(paused.code).toBe(0);
-    expect(JSON.parse(paused.stdout)).toEqual({ maxActive: 0 });
+    expect(JSON.parse(paused.stdout)).toEqual({ maxActive: 0, mode: "ADMISSION_MODE_MANUAL" });
 
     for (const user of [301, 302, 303]) {
       await clientFor(QueueService, server.url, { headers: await bearer(user) }).issueToken({ concertId: BigInt(concertId) });
