@@ -46,7 +46,7 @@ export async function createTopics(admin: Admin, topics: string[], { timeoutMs =
 }
 
 /** Polls the topics' metadata until every partition has a leader; false when timeoutMs passes first. */
-async function leadersElected(admin: Admin, topics: string[], timeoutMs: number): Promise<boolean> {
+export async function leadersElected(admin: Admin, topics: string[], timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

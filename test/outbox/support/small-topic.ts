@@ -1,5 +1,5 @@
 import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs";
-import { topicSpec } from "../../../server/outbox/topic-spec.js";
+import { leadersElected, topicSpec } from "../../../server/outbox/topic-spec.js";
 
 /**
  * A topic the producer cannot write a large event to: created (SPEC partitions and replication) with
@@ -15,9 +15,12 @@ export async function smallTopic(brokers: string[], topic: string, maxBytes: num
     const { brokers: nodes } = await admin.describeCluster();
     const spec = topicSpec(topic, nodes.length);
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [{ ...spec, configEntries: [...(spec.configEntries ?? []), { name: "max.message.bytes", value: String(maxBytes) }] }],
     });
+    // Not kafkajs' waitForLeaders: on three brokers it gives up on one that has not applied the new topic yet
+    // (see createTopics in topic-spec.ts).
+    if (!(await leadersElected(admin, [topic], 20_000))) throw new Error(`topic ${topic} has no leader for every partition after 20 s`);
   } finally {
     await admin.disconnect();
   }
@@ -30,6 +33,17 @@ export async function smallTopic(brokers: string[], topic: string, maxBytes: num
           validateOnly: false,
           resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: "max.message.bytes", value: String(bytes) }] }],
         });
+        // The change reaches each broker asynchronously. On one broker it is in force once described; on three,
+        // the partition leaders apply it a moment later (the scaled suite saw a 9 KB event accepted right after
+        // the limit went back to 4 KB), so allow them a short settle.
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const { resources } = await a.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ["max.message.bytes"] }] });
+          if (resources[0]?.configEntries.find((c) => c.configName === "max.message.bytes")?.configValue === String(bytes)) break;
+          if (Date.now() >= deadline) throw new Error(`max.message.bytes of ${topic} is not ${bytes} after 20 s`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        if ((await a.describeCluster()).brokers.length > 1) await new Promise((r) => setTimeout(r, 2_000));
       } finally {
         await a.disconnect();
       }
