@@ -5,9 +5,10 @@
  * round-trip floor. Same concurrency as the API load (-c), no pipelining (-P 1), like the server.
  */
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
+import { readLuaScript } from "../../server/redis/lua-script.js";
 import { concertQueueKeys } from "../../server/queue/queue-keys.js";
 import { REDIS_URL, ROOT } from "./stack.js";
 
@@ -24,7 +25,7 @@ function run(args: string[]): RedisBenchLine {
 
 export async function redisBaseline(prefix: string, requests: number, clients: number) {
   const redis = new Redis(REDIS_URL);
-  const lua = (f: string) => fs.readFileSync(path.join(ROOT, "server/queue/lua", f), "utf8");
+  const lua = (f: string) => readLuaScript(pathToFileURL(path.join(ROOT, "server/queue/lua", f)));
   const enterSha = (await redis.script("LOAD", lua("enter.lua"))) as string;
   const statusSha = (await redis.script("LOAD", lua("status.lua"))) as string;
   const k = concertQueueKeys(900_000);

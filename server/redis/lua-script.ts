@@ -20,6 +20,14 @@ export interface LuaScript {
   queue(pipeline: ChainableCommander, keys: string[], args: Array<string | number>): void;
 }
 
+/**
+ * A script's source, with each `--#include <file>` line replaced by that file (same folder): a helper
+ * several scripts share is written once, and each script still runs as one atomic EVALSHA.
+ */
+export function readLuaScript(url: URL): string {
+  return readFileSync(url, "utf8").replace(/^--#include (\S+)$/gm, (_, file: string) => readFileSync(new URL(file, url), "utf8").trimEnd());
+}
+
 type Runner = (...keysAndArgs: Array<string | number>) => Promise<unknown>;
 
 /**
@@ -31,7 +39,7 @@ export function defineLuaScripts<Name extends string>(redis: Redis, folder: URL,
   const out = {} as Record<Name, LuaScript>;
   for (const name of Object.keys(specs) as Name[]) {
     const spec = specs[name];
-    if (typeof commands[name] !== "function") redis.defineCommand(name, { lua: readFileSync(new URL(spec.file, folder), "utf8") });
+    if (typeof commands[name] !== "function") redis.defineCommand(name, { lua: readLuaScript(new URL(spec.file, folder)) });
     const argv = (keys: string[], args: Array<string | number>) => {
       if (spec.keys !== undefined && keys.length !== spec.keys) throw new Error(`${name} takes ${spec.keys} keys, got ${keys.length}`);
       return [keys.length, ...keys, ...args];

@@ -6,19 +6,7 @@
 -- ARGV[2]        hold TTL in milliseconds
 -- ARGV[3..n+2]   seat numbers, in the order of KEYS[2..n+1]
 -- Returns {HoldGateOutcome.ALL_HELD} or {HoldGateOutcome.SEAT_TAKEN, seat, ...} (seat.ts).
--- The schedule's free/held/sold tally (the waiting room's inventory signal) lives beside the status
--- hash at KEYS[1] .. ':counts' (same hash tag, same slot) and changes with every status written here
--- (a missing tally is left missing: seat-counts.lua recounts it from the hash).
-local counts = KEYS[1] .. ':counts'
-local tallied = redis.call('EXISTS', counts) == 1
-local function setStatus(seat, new)
-  local old = redis.call('HGET', KEYS[1], seat)
-  if old == new then return end
-  redis.call('HSET', KEYS[1], seat, new)
-  if not tallied then return end
-  if old then redis.call('HINCRBY', counts, old, -1) end
-  redis.call('HINCRBY', counts, new, 1)
-end
+--#include seat-status-tally.lua
 local hash = redis.call('EXISTS', KEYS[1]) == 1
 local taken = {}
 for i = 2, #KEYS do
