@@ -26,6 +26,7 @@
 --   returns {{}, {}, -2, -2, -1} (restore it from MySQL first).
 --   The draw: entrants in ascending draw key order get entry ids seq+1.. (behind anyone already in line,
 --   ahead of every later arrival); an entrant's token (entry 0) resolves to first + rank in `pre`.
+--#include fill-slots.lua
 if ARGV[5] == '1' and redis.call('EXISTS', KEYS[3]) == 0 then return {{}, {}, -1, -1, -1} end
 local op = redis.call('HMGET', KEYS[9], 'at', 'drawn', 'commitment')
 if not op[1] then return {{}, {}, -2, -2, -1} end
@@ -56,28 +57,13 @@ for _, uid in ipairs(expired) do
   changed = true
 end
 
-local max = tonumber(redis.call('GET', KEYS[3]) or ARGV[2])
-local cap = tonumber(redis.call('GET', KEYS[13]) or '-1')
-if cap >= 0 and cap < max then max = cap end
+local max = slotLimit(tonumber(redis.call('GET', KEYS[3]) or ARGV[2]), KEYS[13])
 local free = max - redis.call('ZCARD', KEYS[2])
 if preOpen or redis.call('EXISTS', KEYS[12]) == 1 then free = 0 end
 if free > batch then free = batch end
-local admitted = {}
-if free > 0 then
-  local head = redis.call('ZPOPMIN', KEYS[1], free)
-  local expiresAt = now + tonumber(ARGV[1])
-  for i = 1, #head, 2 do
-    local uid, entry = head[i], head[i + 1]
-    redis.call('SET', KEYS[8] .. uid, entry, 'PXAT', expiresAt)
-    redis.call('ZADD', KEYS[2], expiresAt, uid)
-    redis.call('ZADD', KEYS[5], now, entry)
-    redis.call('INCR', KEYS[4])
-    admitted[#admitted + 1] = uid
-    admitted[#admitted + 1] = entry
-    admitted[#admitted + 1] = expiresAt
-    changed = true
-  end
-end
+local admitted = fillSlots({ waiting = KEYS[1], activeExpiry = KEYS[2], activeBase = KEYS[8], admissions = KEYS[5], admittedTotal = KEYS[4] },
+  free, now, tonumber(ARGV[1]))
+if #admitted > 0 then changed = true end
 -- Checkpoints older than the one covering the head of the line can date no one any more.
 local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 local keep = #head > 0 and redis.call('ZREVRANGEBYSCORE', KEYS[6], head[2], '-inf', 'WITHSCORES', 'LIMIT', 0, 1) or {}

@@ -40,6 +40,7 @@
 --   needsListing = 1: the caller must add the concert to the ticker's set, then set `listed`.
 --   opening: 0 done; nothing was changed when 1 (the opening hash is missing: restore it from MySQL),
 --   2 (the caller's `at` is stale: at, seed, commitment carry Redis' copy) or 3 (the draw is due: run admit first).
+--#include fill-slots.lua
 local uid = ARGV[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -93,30 +94,15 @@ end
 
 -- Fill free slots from the head (first come, first served: the caller only if everyone ahead fits).
 -- Live slots only: timed-out ones not yet swept by admit.lua hold no one. Nobody before the opening.
-local cap = tonumber(redis.call('GET', KEYS[16]) or '-1')
-local limit = max
-if cap >= 0 and cap < limit then limit = cap end
+local limit = slotLimit(max, KEYS[16])
 local free = limit - redis.call('ZCOUNT', KEYS[4], '(' .. now, '+inf')
 local policyMissing = 0
 if ARGV[7] == '1' and redis.call('EXISTS', KEYS[6]) == 0 then free, policyMissing = 0, 1 end
 if preOpen or soldOut then free = 0 end
 if free > tonumber(ARGV[5]) then free = tonumber(ARGV[5]) end
-local admitted = {}
-if free > 0 then
-  local head = redis.call('ZPOPMIN', KEYS[2], free)
-  local expiresAt = now + tonumber(ARGV[2])
-  for i = 1, #head, 2 do
-    local u, e = head[i], head[i + 1]
-    redis.call('SET', KEYS[9] .. u, e, 'PXAT', expiresAt)
-    redis.call('ZADD', KEYS[4], expiresAt, u)
-    redis.call('ZADD', KEYS[8], now, e)
-    redis.call('INCR', KEYS[7])
-    admitted[#admitted + 1] = u
-    admitted[#admitted + 1] = e
-    admitted[#admitted + 1] = expiresAt
-  end
-  if #head > 0 then redis.call('INCR', KEYS[5]) end
-end
+local admitted = fillSlots({ waiting = KEYS[2], activeExpiry = KEYS[4], activeBase = KEYS[9], admissions = KEYS[8], admittedTotal = KEYS[7] },
+  free, now, tonumber(ARGV[2]))
+if #admitted > 0 then redis.call('INCR', KEYS[5]) end
 
 local recent = redis.call('ZCOUNT', KEYS[8], now - tonumber(ARGV[4]), '+inf')
 local waiting = redis.call('ZCARD', KEYS[2])
