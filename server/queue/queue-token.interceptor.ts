@@ -93,7 +93,7 @@ export function createQueueTokenInterceptor(signer: QueueTokenSigner, store: Que
       if (status.state === EntryState.BeforeOpen) throw queueTokenBeforeOpen();
       if (status.state === EntryState.SoldOut) throw queueTokenSoldOut();
     }
-    return { token, ...claims };
+    return { token, ...claims, status };
   };
   // Not async itself: an RPC that needs no token passes straight through without a promise of its own.
   return (next) => {

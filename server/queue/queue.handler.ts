@@ -34,7 +34,7 @@ export function createQueueHandler(d: QueueHandlerDeps): ServiceImpl<typeof Queu
     },
     async getQueueStatus(_req, ctx) {
       const t = tokenOf(ctx);
-      return { ticket: ticketToProto(await d.getQueueStatus.execute(t.token, t)) };
+      return { ticket: ticketToProto(await d.getQueueStatus.execute(t.token, t, t.status)) };
     },
     async *watchQueueStatus(_req, ctx) {
       const t = tokenOf(ctx);

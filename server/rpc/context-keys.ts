@@ -1,4 +1,5 @@
 import { createContextKey } from "@connectrpc/connect";
+import type { EntryStatus } from "../queue/queue.store.js";
 
 /** Who is calling, as proven by the JWT; undefined on public RPCs called without one. */
 export interface AuthContext {
@@ -14,6 +15,8 @@ export interface QueueTokenContext {
   concertId: number;
   userId: number;
   entryId: number;
+  /** The entry's state as the check read it for this request: GetQueueStatus answers with it rather than read it again. */
+  status: EntryStatus;
 }
 
 export const kQueueToken = createContextKey<QueueTokenContext | undefined>(undefined, { description: "verified queue token" });
