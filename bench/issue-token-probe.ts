@@ -15,7 +15,8 @@
  *   CPU per request is what to quote. Each server's idle CPU rate (tickers, health checks) is
  *   measured first and taken off ("net").
  * --after <dir>: that tree in place of this one.
- * --profile <dir>: one round under `node --cpu-prof` (profile per target: use --only), profiles in <dir>.
+ * --profile <dir>: one round under `node --cpu-prof` (profile per target: use --only), profiles in
+ *   <dir>/now and <dir>/before (with --before, both servers profiled under the same load at once).
  * --redis: also the bench's redis-benchmark baseline of enter.lua/status.lua (bench/lib/redis-baseline.ts).
  */
 import fs from "node:fs";
@@ -70,6 +71,7 @@ async function stand(name: string, root: string, tag: string): Promise<Stand> {
   const prefix = `itprobe:${runId}:${tag}:`;
   const topicPrefix = `itprobe_${runId}_${tag}.`;
   await createTopics(topicPrefix);
+  if (profileDir) process.env.BENCH_SERVER_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${profileDir}/${tag}`;
   const server = await startServer({ DATABASE_URL: dbUrl, REDIS_KEY_PREFIX: prefix, KAFKA_TOPIC_PREFIX: topicPrefix, QUEUE_MAX_ACTIVE: "100000",
     // No background workers (admission ticker, outbox relay, projections): their CPU is not per request
     // and swings with the machine; IssueToken admits by itself (enter.lua), so the scenario is the same.
@@ -139,7 +141,6 @@ const median = (xs: number[]) => {
 };
 
 async function main() {
-  if (profileDir) process.env.BENCH_SERVER_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${profileDir}`;
   const stands = [await stand(after ? `after (${after})` : "this tree", after || ROOT, "now")];
   if (before) stands.push(await stand(`before (${before})`, before, "before"));
   const runs: Record<string, Record<string, Array<Awaited<ReturnType<typeof load>>>>> = {};
@@ -154,7 +155,11 @@ async function main() {
     for (let r = 0; r < (profileDir ? 1 : rounds); r++) {
       for (const t of targets) {
         // With --before, both trees under the same load at once (EVALSHA figures then mix both).
-        const ms = await Promise.all(stands.map((s) => load(s, t, r, seconds)));
+        // Which generator starts first alternates from round to round.
+        const order = r % 2 === 0 ? stands : [...stands].reverse();
+        const byStand = new Map(order.map((s, i) => [s, i]));
+        const got = await Promise.all(order.map((s) => load(s, t, r, seconds)));
+        const ms = stands.map((s) => got[byStand.get(s)!]!);
         stands.forEach((s, i) => {
           const m = ms[i]!;
           ((runs[s.name] ??= {})[t] ??= []).push(m);

@@ -16,11 +16,6 @@ export function createRedisClient(config: Pick<Config, "redisUrl" | "redisCluste
       // Fail fast while Redis is down, so callers get UNAVAILABLE instead of a hung request.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
-      // Commands issued in the same turn of the event loop (many RPCs in flight) leave in one write and
-      // one pipeline: the write syscall to Redis per command was the largest single cost of an
-      // IssueToken (issue 11, docs/wave2/surge.md). Order per connection is kept; MULTI, SCRIPT and
-      // the other commands ioredis never pipelines go out alone as before.
-      enableAutoPipelining: true,
     });
   }
   // The prefix is glued in front of every key: a "{" in it would become the hash tag of every key and
