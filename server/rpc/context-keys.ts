@@ -15,8 +15,8 @@ export interface QueueTokenContext {
   concertId: number;
   userId: number;
   entryId: number;
-  /** The entry's state as the check read it for this request: GetQueueStatus answers with it rather than read it again. */
-  status: EntryStatus;
+  /** The entry's state as the check read it for this request: GetQueueStatus answers with it rather than read it again (absent: it reads). */
+  status?: EntryStatus;
 }
 
 export const kQueueToken = createContextKey<QueueTokenContext | undefined>(undefined, { description: "verified queue token" });
