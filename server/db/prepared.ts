@@ -1,5 +1,5 @@
 import type { Sequelize, Transaction } from "sequelize";
-import { inChildSpan, SpanKind, tracingOn } from "../tracing/tracing.js";
+import { context, inChildSpan, recordFailure, SpanKind, startSpan, trace, tracingOn } from "../tracing/tracing.js";
 import { statementOf } from "./db-tracing.js";
 
 /** What a data-changing statement reports (mysql2's ResultSetHeader; the pool runs with -FOUND_ROWS, so rows changed). */
@@ -140,8 +140,26 @@ function sendBatch(conn: RawConnection, batch: Statement[]): Promise<unknown[]> 
       });
     });
   if (!tracingOn()) return send();
-  const st = statementOf(batch[batch.length - 1]!.sql);
-  return inChildSpan(`batch ${st.name}`, SpanKind.CLIENT, { ...st.attributes, "db.operation.batch.size": batch.length }, send);
+  // Traced: one span per statement (as when each was its own round trip), all spanning the batch's round trip.
+  const parent = context.active();
+  if (trace.getSpan(parent) === undefined) return send();
+  const spans = batch.map((s) => {
+    const st = statementOf(s.sql);
+    return startSpan(st.name, SpanKind.CLIENT, { ...st.attributes, "db.operation.batch.size": batch.length }, parent);
+  });
+  return send().then(
+    (r) => {
+      for (const span of spans) span?.end();
+      return r;
+    },
+    (e) => {
+      for (const span of spans) {
+        if (span) recordFailure(span, e);
+        span?.end();
+      }
+      throw e;
+    },
+  );
 }
 
 async function sequentially<T>(tx: Transaction, statements: Statement[]): Promise<T[]> {
