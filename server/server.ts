@@ -90,7 +90,12 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Ap
   const outbox = createOutboxModule(infra);
   const seats = createSeatsModule(infra);
   const queue = createQueueModule(infra, opts.queue, { inventory: seats.inventory });
-  const reservation = createReservationModule(infra, { outbox: outbox.writer, gate: seats.gate });
+  const reservation = createReservationModule(infra, {
+    outbox: outbox.writer,
+    gate: seats.gate,
+    // Pay's token check then finds the new reservation's concert without a MySQL read.
+    onHeld: (r) => queue.reservationConcerts.remember(r.id, r.concertId),
+  });
   const payment = createPaymentModule(infra, { outbox: outbox.writer, gate: seats.gate, sessions: queue.sessions, reservations: reservation.payable });
   const concert = createConcertModule(infra, seats, queue.openings);
   const sales = createSalesModule(infra);

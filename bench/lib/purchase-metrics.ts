@@ -30,6 +30,24 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/**
+ * Read and write syscalls (syscr/syscw of /proc/<pid>/io) of the server and its workers: every socket
+ * write to MySQL, Redis, Kafka or a client is one, so per purchase it counts round trips and replies
+ * whatever else the machine is doing (CPU ms per purchase swells on a busy machine; this does not).
+ */
+export function serverSyscalls(pid: number): { reads: number; writes: number } {
+  const one = (p: number) => {
+    try {
+      const io = fs.readFileSync(`/proc/${p}/io`, "utf8");
+      const num = (k: string) => Number(new RegExp(`^${k}: (\\d+)`, "m").exec(io)?.[1] ?? 0);
+      return { reads: num("syscr"), writes: num("syscw") };
+    } catch {
+      return { reads: 0, writes: 0 };
+    }
+  };
+  return [pid, ...childrenOf(pid)].map(one).reduce((a, b) => ({ reads: a.reads + b.reads, writes: a.writes + b.writes }));
+}
+
 /** CPU ms used so far by the server process and its workers (node:cluster forks). */
 export function serverCpuMs(pid: number): number {
   return procCpuMs(pid) + childrenOf(pid).reduce((n, c) => n + procCpuMs(c), 0);
@@ -56,12 +74,14 @@ export interface CostProbe {
  */
 export async function startCostProbe(pid: number, db: Sequelize): Promise<CostProbe> {
   const cpu0 = serverCpuMs(pid);
+  const sys0 = serverSyscalls(pid);
   const my0 = await mysqlStatus(db);
   const t0 = performance.now();
   return {
     async finish(units: number) {
       const seconds = (performance.now() - t0) / 1000;
       const cpuMs = serverCpuMs(pid) - cpu0;
+      const sys1 = serverSyscalls(pid);
       const my1 = await mysqlStatus(db);
       const d = (k: string) => (my1[k] ?? 0) - (my0[k] ?? 0);
       const per = (x: number) => (units > 0 ? +(x / units).toFixed(2) : null);
@@ -72,6 +92,8 @@ export async function startCostProbe(pid: number, db: Sequelize): Promise<CostPr
         serverCpuMs: Math.round(cpuMs),
         serverCpuMsPerPurchase: per(cpuMs),
         serverCpuCores: +(cpuMs / 1000 / seconds).toFixed(2),
+        serverWriteSyscallsPerPurchase: per(sys1.writes - sys0.writes),
+        serverReadSyscallsPerPurchase: per(sys1.reads - sys0.reads),
         mysql: {
           scope: "SHOW GLOBAL STATUS deltas (the whole MySQL server, including any other work on it)",
           commits: d("Com_commit"),
@@ -103,6 +125,8 @@ export function holdThenPaySummary(purchase: any, cost: Record<string, any>) {
     payLatencyMs: purchase.payLatencyMs,
     serverCpuMsPerPurchase: cost.serverCpuMsPerPurchase,
     serverCpuCores: cost.serverCpuCores,
+    serverWriteSyscallsPerPurchase: cost.serverWriteSyscallsPerPurchase,
+    serverReadSyscallsPerPurchase: cost.serverReadSyscallsPerPurchase,
     mysqlCommitsPerPurchase: cost.mysql.commitsPerPurchase,
     mysql: cost.mysql,
   };

@@ -28,7 +28,10 @@ const common: Options = {
   logging: false,
   timezone: "+00:00",
   benchmark: false,
-  dialectOptions: { supportBigNumbers: true, bigNumberStrings: false, dateStrings: false, connectTimeout: 5_000 },
+  // multipleStatements: a transaction's queued statements and its COMMIT go in one round trip (db/prepared.ts).
+  // Every value reaching SQL is escaped by Sequelize or mysql2 (replacements, never string-built), so a
+  // value can never end a statement and start another.
+  dialectOptions: { supportBigNumbers: true, bigNumberStrings: false, dateStrings: false, connectTimeout: 5_000, multipleStatements: true },
   define: { underscored: true, timestamps: false },
 };
 

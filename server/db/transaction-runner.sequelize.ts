@@ -1,5 +1,5 @@
 import { Transaction, type Sequelize } from "sequelize";
-import { control, type RawConnection } from "./prepared.js";
+import { beginBatched, commit, CommitFailed, control, flushBeforeSequelizeQueries, startedOnServer, type RawConnection } from "./prepared.js";
 import type { TransactionRunner } from "./transaction-runner.js";
 import { inChildSpan, SpanKind, tracingOn } from "../tracing/tracing.js";
 import { DB_SYSTEM } from "./db-tracing.js";
@@ -25,16 +25,22 @@ const readCommitted = new WeakSet<object>();
  * and locking reads see the latest commit. InnoDB may pick a deadlock victim when two holds touch
  * overlapping seats in different orders; the victim's whole unit of work is simply run again.
  *
- * A transaction starts with one round trip: the isolation level is set once per pooled connection
- * (session level) instead of before every transaction as Sequelize does, and START/COMMIT/ROLLBACK
- * go straight to the mysql2 connection. The unit of work still gets a real Sequelize Transaction
- * (bound to that connection), so `db.query(..., { transaction })` and `afterCommit` work as before.
+ * A transaction costs few round trips: the isolation level is set once per pooled connection
+ * (session level) instead of before every transaction as Sequelize does; START TRANSACTION is not
+ * sent alone but queued and sent with the first statement, and statements whose results nobody needs
+ * before COMMIT (db/prepared.ts `later`) ride with COMMIT, in one multi-statement round trip. MySQL
+ * stops a batch at its first failing statement, so such a failure keeps COMMIT from running and the
+ * transaction is rolled back as if the statement had been awaited. The unit of work still gets a real
+ * Sequelize Transaction (bound to that connection), so `db.query(..., { transaction })` (which first
+ * sends anything queued, by a beforeQuery hook) and `afterCommit` work as before.
  * Other code on the shared pool is unaffected by the session level: the relay asks for READ
  * COMMITTED itself, and the remaining transactions (catalogue writes, the sales projection) only
  * lock or upsert, where the two levels behave alike.
  */
 export class SequelizeTransactionRunner implements TransactionRunner {
-  constructor(private readonly db: Sequelize, private readonly attempts = 5) {}
+  constructor(private readonly db: Sequelize, private readonly attempts = 5) {
+    flushBeforeSequelizeQueries(db);
+  }
 
   run<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     // One span for the whole unit of work, retries included; its statements are its children.
@@ -70,31 +76,37 @@ export class SequelizeTransactionRunner implements TransactionRunner {
         await control(conn, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
         readCommitted.add(conn);
       }
-      await control(conn, "START TRANSACTION");
     } catch (e) {
       await discard();
       throw e;
     }
-    let result: T;
-    try {
-      result = await fn(tx);
-    } catch (e) {
+    beginBatched(tx);
+    const rollback = async (e: unknown) => {
       handle.finished = "rollback";
       try {
-        await control(conn, "ROLLBACK");
+        // A transaction whose START never left the queue has nothing on the server to undo.
+        if (startedOnServer(tx)) await control(conn, "ROLLBACK");
         conn.uuid = undefined;
         pool.releaseConnection(conn);
       } catch {
         await discard();
       }
       throw e;
+    };
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (e) {
+      return rollback(e);
     }
     handle.finished = "commit";
     try {
-      await control(conn, "COMMIT");
+      await commit(tx, conn);
     } catch (e) {
+      // A queued statement failed in front of COMMIT: COMMIT never ran, the transaction is still open.
+      if (!(e instanceof CommitFailed)) return rollback(e);
       await discard();
-      throw e;
+      throw e.cause;
     }
     conn.uuid = undefined;
     pool.releaseConnection(conn);

@@ -1,6 +1,6 @@
 import type { Sequelize, Transaction } from "sequelize";
 import type { OutboxEvent } from "./outbox-event.js";
-import { run } from "../db/prepared.js";
+import { later } from "../db/prepared.js";
 import { activeTraceHeaders, tracingOn } from "../tracing/tracing.js";
 
 /** Port: records events inside the caller's transaction, so an event exists exactly when its change does. */
@@ -24,12 +24,13 @@ export class SequelizeOutboxWriter implements OutboxWriter {
     const traced = tracingOn() ? activeTraceHeaders() : undefined;
     if (traced) {
       const rows = events.map(() => "(?, ?, ?, ?, ?, NOW(3), ?, ?)").join(", ");
-      await run(tx, `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at, traceparent, tracestate) VALUES ${rows}`,
+      await later(tx, `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at, traceparent, tracestate) VALUES ${rows}`,
         events.flatMap((e) => [e.eventId, e.topic, e.key, e.type, e.payload, traced.traceparent ?? null, traced.tracestate ?? null]));
     } else {
       const rows = events.map(() => "(?, ?, ?, ?, ?, NOW(3))").join(", ");
-      // A prepared statement on the transaction's connection: every purchase writes here twice.
-      await run(tx, `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at) VALUES ${rows}`,
+      // Queued on the transaction (db/prepared.ts later): it goes out with COMMIT in the same round
+      // trip, and a failure stops the batch before COMMIT, so the event still exists exactly when its change does.
+      await later(tx, `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at) VALUES ${rows}`,
         events.flatMap((e) => [e.eventId, e.topic, e.key, e.type, e.payload]));
     }
     const notify = this.onCommit;

@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import type { RaceGuardOptions } from "../db/race-guards.js";
 import type { BalanceRepository } from "./balance.repository.js";
-import { run } from "../db/prepared.js";
+import { later, run } from "../db/prepared.js";
 
 export class SequelizeBalanceRepository implements BalanceRepository {
   private readonly guards;
@@ -84,7 +84,8 @@ export class SequelizeBalanceRepository implements BalanceRepository {
   }
 
   async record(tx: Transaction, e: { userId: number; delta: number; reason: "CHARGE" | "PAYMENT"; paymentId?: number }): Promise<void> {
-    await run(tx, "INSERT INTO balance_ledger (user_id, delta, reason, payment_id, created_at) VALUES (?, ?, ?, ?, NOW(3))", [
+    // Queued (db/prepared.ts later): sent with COMMIT; the ledger line commits with the change or not at all.
+    await later(tx, "INSERT INTO balance_ledger (user_id, delta, reason, payment_id, created_at) VALUES (?, ?, ?, ?, NOW(3))", [
       e.userId,
       e.delta,
       e.reason,

@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { isDuplicateKey } from "../db/transaction-runner.sequelize.js";
 import { idempotencyKeyReused } from "./payment.errors.js";
-import { run } from "../db/prepared.js";
+import { later, run } from "../db/prepared.js";
 import type { IdempotencyStore } from "./idempotency.store.js";
 
 export class SequelizeIdempotencyStore implements IdempotencyStore {
@@ -38,6 +38,7 @@ export class SequelizeIdempotencyStore implements IdempotencyStore {
   }
 
   async complete(tx: Transaction, userId: number, key: string, response: string): Promise<void> {
-    await run(tx, "UPDATE idempotency_records SET response = ? WHERE user_id = ? AND idempotency_key = ?", [response, userId, key]);
+    // Queued: sent with COMMIT (the claim row is ours since the INSERT, so nothing can make this miss).
+    await later(tx, "UPDATE idempotency_records SET response = ? WHERE user_id = ? AND idempotency_key = ?", [response, userId, key]);
   }
 }

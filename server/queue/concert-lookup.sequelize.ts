@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from "sequelize";
-import type { ConcertLookup } from "./concert-lookup.js";
+import type { ConcertLookup, ReservationConcerts } from "./concert-lookup.js";
 
 /** A bounded memo: the mapped values never change (schedules and reservations never move concerts). */
 class Memo {
@@ -18,7 +18,7 @@ class Memo {
  * Reads the catalogue tables directly (ids only). Only hits are remembered: a row that does not
  * exist yet may be created a moment later.
  */
-export class SequelizeConcertLookup implements ConcertLookup {
+export class SequelizeConcertLookup implements ConcertLookup, ReservationConcerts {
   private readonly concerts = new Memo();
   private readonly schedules = new Memo();
   private readonly reservations = new Memo();
@@ -60,5 +60,10 @@ export class SequelizeConcertLookup implements ConcertLookup {
 
   concertOfReservation(reservationId: number): Promise<number | undefined> {
     return this.one(this.reservations, "SELECT concert_id FROM reservations WHERE id = ?", reservationId);
+  }
+
+  /** A committed hold: its Pay (usually on this process) then needs no SELECT for the token check. */
+  remember(reservationId: number, concertId: number): void {
+    this.reservations.set(reservationId, concertId);
   }
 }

@@ -7,6 +7,7 @@ import { AdmitFans } from "./admit-fans.js";
 import { RedisConcertInfoCache } from "../concert/concert-info.cache.redis.js";
 import { CachedConcertLookup } from "./concert-lookup.cached.js";
 import { SequelizeConcertLookup } from "./concert-lookup.sequelize.js";
+import type { ReservationConcerts } from "./concert-lookup.js";
 import { PollHint } from "./poll-hint.js";
 import type { TicketPolicy } from "./queue-ticket.js";
 import { EndEntry } from "./end-entry.js";
@@ -46,7 +47,7 @@ export interface QueueModuleDeps {
   inventory: SeatInventory;
 }
 
-export function createQueueModule(infra: Infra, opts: QueueModuleOptions = {}, deps: QueueModuleDeps): ModuleParts & { sessions: ActiveSessions; openings: SalesOpenings } {
+export function createQueueModule(infra: Infra, opts: QueueModuleOptions = {}, deps: QueueModuleDeps): ModuleParts & { sessions: ActiveSessions; openings: SalesOpenings; reservationConcerts: ReservationConcerts } {
   const { config, logger } = infra;
   const policies = new SequelizeQueuePolicyRepository(infra.db);
   const concertRows = new SequelizeConcertLookup(infra.db);
@@ -95,6 +96,7 @@ export function createQueueModule(infra: Infra, opts: QueueModuleOptions = {}, d
     interceptors: [createQueueTokenInterceptor(signer, store, lookup)],
     workers: [new AdmissionWorker(store, admit, pace, logger)],
     sessions: new QueueActiveSessions(endEntry),
+    reservationConcerts: concertRows,
     openings: new QueueSalesOpenings(store),
     // Open WatchQueueStatus streams would otherwise hold the listener's graceful close for its whole grace period.
     drain: () => hub.close(),

@@ -13,6 +13,8 @@ export interface HoldSeatsOptions {
   holdTtlSeconds: number;
   logger?: Logger;
   clock?: () => Date;
+  /** Told of each committed hold (synchronously; must not throw). */
+  onHeld?: (r: Reservation) => void;
 }
 
 /**
@@ -57,11 +59,13 @@ export class HoldSeats {
       now,
     };
     try {
-      return await this.tx.run(async (tx) => {
+      const r = await this.tx.run(async (tx) => {
         const r = await this.reservations.insertHold(tx, hold);
         await this.outbox.append(tx, [seatsHeld(r, now)]);
         return r;
       });
+      this.opts.onHeld?.(r);
+      return r;
     } catch (e) {
       if (isDomainError(e) && e.code === "SEAT_TAKEN") {
         // Redis let us through but the database refused: the database wins and Redis is repaired.

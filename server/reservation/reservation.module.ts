@@ -3,6 +3,7 @@ import { SequelizeTransactionRunner } from "../db/transaction-runner.sequelize.j
 import type { OutboxWriter } from "../outbox/outbox-writer.js";
 import type { PayableReservations } from "../payment/payable-reservations.js";
 import type { SeatHoldGate } from "../seats/seat-hold.gate.js";
+import type { Reservation } from "./reservation.js";
 import { SequelizeReservationRepository } from "./reservation.repository.sequelize.js";
 import { HoldSeats } from "./hold-seats.js";
 import { GetReservation } from "./get-reservation.js";
@@ -24,6 +25,8 @@ import { createQueueTokenWaiverInterceptor } from "./queue-token-waiver.intercep
 export interface ReservationDeps {
   outbox: OutboxWriter;
   gate: SeatHoldGate;
+  /** Told of each committed hold (the queue module's token check then knows the reservation's concert). */
+  onHeld?: (r: Reservation) => void;
 }
 
 /**
@@ -41,7 +44,7 @@ export function createReservationModule(infra: Infra, deps: ReservationDeps): Mo
 
   const reservation = {
     ...createReservationHandler({
-      holdSeats: new HoldSeats(tx, reservations, gate, outbox, { holdTtlSeconds: config.holdTtlSeconds, logger }),
+      holdSeats: new HoldSeats(tx, reservations, gate, outbox, { holdTtlSeconds: config.holdTtlSeconds, logger, onHeld: deps.onHeld }),
       getReservation: new GetReservation(reservations),
       listMyReservations: new ListMyReservations(reservations),
       cancelReservation: new CancelReservation(tx, reservations, gate, outbox, offers, logger),

@@ -5,7 +5,7 @@ import type { NewHold, ReservationRepository, ScheduleSeats } from "./reservatio
 import { seatsTaken } from "./reservation.errors.js";
 import { isDuplicateKey } from "../db/transaction-runner.sequelize.js";
 import { sqlTime } from "../db/sql-time.js";
-import { marks, run, select } from "../db/prepared.js";
+import { later, marks, run, runAll, select } from "../db/prepared.js";
 
 interface ReservationRow {
   id: number;
@@ -75,37 +75,35 @@ export class SequelizeReservationRepository implements ReservationRepository {
       );
       if (Number(busy.n) > 0) throw seatsTaken([]);
     }
-    // A fan's first booking creates their user row (the waiting room before it never touches MySQL).
-    await run(tx, "INSERT IGNORE INTO users (id, created_at) VALUES (?, NOW(3))", [h.userId]);
-    // Prepared statements on the transaction's connection (db/prepared.ts): the hot path of a sale.
-    const { insertId } = await run(
-      tx,
-      `INSERT INTO reservations (user_id, concert_id, schedule_id, total_price, status, held_until, created_at, updated_at, waiting_list_entry_id)
+    // One round trip (db/prepared.ts runAll; START TRANSACTION rides along): the fan's user row (a
+    // fan's first booking creates it; the waiting room before it never touches MySQL), the reservation,
+    // and the guard. The conditional UPDATE locks the seats (via the unique index, in seat order) and
+    // changes only those still AVAILABLE; fewer rows than asked means someone else has one. It names
+    // the reservation by LAST_INSERT_ID(), the id the INSERT just before it generated on this connection.
+    const [, inserted, guarded] = await runAll(tx, [
+      { sql: "INSERT IGNORE INTO users (id, created_at) VALUES (?, NOW(3))", params: [h.userId] },
+      {
+        sql: `INSERT INTO reservations (user_id, concert_id, schedule_id, total_price, status, held_until, created_at, updated_at, waiting_list_entry_id)
        VALUES (?, ?, ?, ?, 'HELD', ?, ?, ?, ?)`,
-      [h.userId, h.concertId, h.scheduleId, h.totalPrice, sqlTime(h.heldUntil), sqlTime(h.now), sqlTime(h.now), h.waitingListEntryId ?? null],
-    );
-    const reservationId = Number(insertId);
-    // The conditional UPDATE is the guard: it locks the seats (via the unique index, in seat order)
-    // and changes only those still AVAILABLE; fewer rows than asked means someone else has one.
-    const { affectedRows } = await run(
-      tx,
-      `UPDATE seats SET status = 'HELD', reservation_id = ?
+        params: [h.userId, h.concertId, h.scheduleId, h.totalPrice, sqlTime(h.heldUntil), sqlTime(h.now), sqlTime(h.now), h.waitingListEntryId ?? null],
+      },
+      {
+        sql: `UPDATE seats SET status = 'HELD', reservation_id = LAST_INSERT_ID()
        WHERE schedule_id = ? AND seat_number IN (${marks(seats.length)})${guards === "on" ? " AND status = 'AVAILABLE'" : ""}`,
-      [reservationId, h.scheduleId, ...seats],
+        params: [h.scheduleId, ...seats],
+      },
+    ]);
+    const reservationId = Number(inserted!.insertId);
+    if (Number(guarded!.affectedRows) !== seats.length && guards === "on") throw seatsTaken([]);
+    // Backstop: the unique key (schedule_id, seat_number, live) admits one live row per seat.
+    // With guards off, live = NULL disarms it for the negative control. Queued: it goes out with
+    // COMMIT (or the next statement), and a duplicate stops the batch before COMMIT runs.
+    await later(
+      tx,
+      `INSERT INTO reservation_seats (reservation_id, schedule_id, seat_number, live) VALUES ${seats.map(() => "(?, ?, ?, ?)").join(", ")}`,
+      seats.flatMap((n) => [reservationId, h.scheduleId, n, guards === "on" ? 1 : null]),
+      (e) => (isDuplicateKey(e) ? seatsTaken([]) : undefined),
     );
-    if (Number(affectedRows) !== seats.length && guards === "on") throw seatsTaken([]);
-    try {
-      // Backstop: the unique key (schedule_id, seat_number, live) admits one live row per seat.
-      // With guards off, live = NULL disarms it for the negative control.
-      await run(
-        tx,
-        `INSERT INTO reservation_seats (reservation_id, schedule_id, seat_number, live) VALUES ${seats.map(() => "(?, ?, ?, ?)").join(", ")}`,
-        seats.flatMap((n) => [reservationId, h.scheduleId, n, guards === "on" ? 1 : null]),
-      );
-    } catch (e) {
-      if (isDuplicateKey(e)) throw seatsTaken([]);
-      throw e;
-    }
     return {
       id: reservationId,
       userId: h.userId,
@@ -228,8 +226,9 @@ export class SequelizeReservationRepository implements ReservationRepository {
 
   async confirm(tx: Transaction, r: Reservation, now: Date): Promise<void> {
     // Reservation CONFIRMED and its HELD seats SOLD in one multi-table statement (LEFT JOIN: the
-    // reservation is confirmed even when no seat is HELD any more, as two statements did).
-    await run(
+    // reservation is confirmed even when no seat is HELD any more, as two statements did). No row
+    // count is checked (the reservation is locked by the caller), so it is queued to go with COMMIT.
+    await later(
       tx,
       `UPDATE reservations r LEFT JOIN seats s ON s.reservation_id = r.id AND s.status = 'HELD'
        SET r.status = 'CONFIRMED', r.updated_at = ?, s.status = 'SOLD' WHERE r.id = ?`,
@@ -237,7 +236,7 @@ export class SequelizeReservationRepository implements ReservationRepository {
     );
     if (r.waitingListEntryId) {
       // A late payment of an expired offer counts as its purchase too.
-      await run(
+      await later(
         tx,
         "UPDATE waiting_list_entries SET state = 'PURCHASED', live = NULL, updated_at = ? WHERE id = ? AND state IN ('OFFERED', 'OFFER_EXPIRED')",
         [sqlTime(now), r.waitingListEntryId],
