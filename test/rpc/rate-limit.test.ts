@@ -28,9 +28,12 @@ async function burst(url: string, userId: number, n: number, admin = false) {
 
 describe("per-user rate limit", () => {
   it("lets a burst through, then answers RESOURCE_EXHAUSTED with a message saying when to retry", async () => {
+    const t0 = Date.now();
     const counts = await burst(limited.url, 9, 30);
+    // The bucket refills at 2/s while the burst is served; on a loaded machine the 30 calls take a while.
+    const refilled = Math.ceil(((Date.now() - t0) / 1000) * 2);
     expect(counts.OK).toBeGreaterThanOrEqual(10);
-    expect(counts.OK).toBeLessThanOrEqual(12);
+    expect(counts.OK).toBeLessThanOrEqual(10 + Math.max(2, refilled));
     expect(counts.ResourceExhausted).toBe(30 - counts.OK);
     const err = await clientFor(PaymentService, limited.url, { headers: await bearer(9) }).getBalance({}).catch((e) => e);
     expect(err.code).toBe(Code.ResourceExhausted);
