@@ -20,7 +20,9 @@ describe("Kafka: one of three brokers is killed while the outbox relay sends (sc
     expect(h.config.kafkaBrokers.length).toBe(3);
   });
   afterAll(async () => {
-    if (killed) await startKafkaNode(VICTIM); // restore the topology for whatever runs next
+    // restore the topology for whatever runs next; the broker reloads every test topic's partitions
+    // (hundreds after a few runs), which took over 90 s at load average 20
+    if (killed) await startKafkaNode(VICTIM, { timeoutMs: 240_000 });
     await h?.close();
   });
 
