@@ -1,3 +1,4 @@
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { afterEach, describe, expect, it } from "vitest";
 import { verifyDraw } from "../../server/queue/draw.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -30,8 +31,8 @@ async function opening(mode: DrawMode) {
   a = await startTestServer({}, {}, { queue: { store: (redis, o) => new DrawRaceQueueStore(redis, o, mode) } });
   b = await startChildServer(a.config, {}, ["test/support/queue-store-main.ts", "draw-race", mode]);
   const urls = [a.url, b.url];
-  const opensAt = Date.now() + 6_000;
-  const { concertId } = await scheduledConcert(a.url, opensAt);
+  // Far enough for every fan to enter before it however loaded the machine is; moved closer once all have.
+  const { concertId } = await scheduledConcert(a.url, Date.now() + 300_000);
   await setMaxActive(a.url, concertId, MAX_ACTIVE);
   const tickets = new Map<number, { token: string; nonce: string }>();
   await Promise.all(FANS.map(async (u, i) => {
@@ -39,6 +40,8 @@ async function opening(mode: DrawMode) {
     expect(t.state).toBe(QueueState.BEFORE_OPEN);
     tickets.set(u, { token: t.token, nonce: t.drawNonce });
   }));
+  const opensAt = Date.now() + 1_000;
+  await (await adminClient(a.url)).updateConcert({ concertId: BigInt(concertId), salesOpenAt: timestampFromMs(opensAt) });
   await sleepUntil(opensAt);
   const redis = testRedis(a.config.redisKeyPrefix);
   try {
