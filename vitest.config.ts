@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
-    // Fault tests of the scaled topology (SPEC 7.4): `npm run test:scaled` only (vitest.scaled.config.ts).
+    // Fault tests and Redis-Cluster-only tests of the scaled topology (SPEC 7.4): `npm run test:scaled` only (vitest.scaled.config.ts).
     exclude: ["**/node_modules/**", "test/scaled/**"],
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,

@@ -4,7 +4,8 @@ import base from "./vitest.config.js";
 /**
  * `npm run test:scaled` (SPEC 7.4): the whole suite against the scaled topology of
  * `npm run infra:up -- --topology scaled` (env from .infra/scaled.env, set by scripts/test-scaled.mjs),
- * plus the fault tests of test/scaled/ that stop and restart that topology's own nodes.
+ * plus test/scaled/: the fault tests that stop and restart that topology's own nodes, and the tests of
+ * cluster-only code paths (hold-key-slot-scan.test.ts).
  */
 // The fault tests kill nodes every other test file relies on, so they run in a second phase
 // (SCALED_FAULTS=1, set by scripts/test-scaled.mjs), one file at a time, after the suite.

@@ -20,14 +20,14 @@ for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
   if (m) env[m[1]] = m[2];
 }
 process.stdout.write(`test:scaled: ${['REDIS_CLUSTER_NODES', 'KAFKA_BROKERS', 'DATABASE_URL', 'DATABASE_READ_URLS'].map((k) => `${k}=${env[k]}`).join(' ')}\n`);
-// Phase 1: the suite. Phase 2: the fault tests of test/scaled/, alone (they stop and restart nodes
-// the suite uses). With file arguments, one phase runs those files: phase 2 when all are under test/scaled/.
+// Phase 1: the suite. Phase 2: test/scaled/ alone, one file at a time: the fault tests (they stop and
+// restart nodes the suite uses) and the tests of cluster-only code paths. With file arguments, one phase runs those files: phase 2 when all are under test/scaled/.
 const args = process.argv.slice(2);
 const files = args.filter((a) => !a.startsWith('-'));
 const phases = files.length === 0 ? ['0', '1'] : [files.every((f) => f.includes('test/scaled/')) ? '1' : '0'];
 let status = 0;
 for (const faults of phases) {
-  process.stdout.write(`test:scaled: ${faults === '1' ? 'fault tests (test/scaled/, one at a time)' : 'the suite'}\n`);
+  process.stdout.write(`test:scaled: ${faults === '1' ? 'fault and cluster-only tests (test/scaled/, one at a time)' : 'the suite'}\n`);
   const r = spawnSync('npx', ['vitest', 'run', '--config', 'vitest.scaled.config.ts', ...args], { cwd: ROOT, env: { ...env, SCALED_FAULTS: faults }, stdio: 'inherit' });
   if (r.status !== 0) status = r.status ?? 1;
 }

@@ -25,7 +25,7 @@ async function churn(unsafeGapMs?: number): Promise<{ maxActive: number; admitte
   // The negative control swaps the store for a test-only subclass in both processes (no switch in production code).
   const unsafe = unsafeGapMs !== undefined;
   a = await startTestServer({}, {}, unsafe ? { queue: { store: (redis, o) => new UnsafeAdmissionQueueStore(redis, o, unsafeGapMs) } } : {});
-  b = await startChildServer(a.config, {}, unsafe ? ["test/support/unsafe-admission-main.ts", String(unsafeGapMs)] : undefined);
+  b = await startChildServer(a.config, {}, unsafe ? ["test/support/queue-store-main.ts", "unsafe-admission", String(unsafeGapMs)] : undefined);
   const urls = [a.url, b.url];
   const { concertId } = await newConcert(a.url);
   await setMaxActive(b.url, concertId, 2);

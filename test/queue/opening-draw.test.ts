@@ -16,7 +16,7 @@ const FANS = Array.from({ length: 20 }, (_, i) => 7000 + i * 13);
 
 describe("scheduled opening with a provable draw (SPEC 7.3)", () => {
   it("pre-queues fans before sales_open_at, draws them at the instant, and GetDraw proves every place", async () => {
-    const opensAt = Date.now() + 8_000;
+    const opensAt = Date.now() + 12_000; // room for 20 IssueTokens and a stream on a loaded machine
     const { concertId, commitment } = await scheduledConcert(server.url, opensAt);
     // Keep everyone waiting so the drawn places stay put while they are checked.
     await setMaxActive(server.url, concertId, 0);
@@ -56,6 +56,8 @@ describe("scheduled opening with a provable draw (SPEC 7.3)", () => {
       } catch { /* aborted */ }
     })();
 
+    // The stream's first answer must come before the opening (a loaded machine may take a while to open it).
+    await waitFor(async () => seen.length > 0, Math.max(0, opensAt - Date.now() - 200), "the stream's first answer before the opening");
     await sleepUntil(opensAt);
     // Within a second of the opening every entrant holds a drawn place (polls see it).
     await waitFor(async () => (await statusOf(server.url, FANS[0], tickets.get(FANS[0])!.token)).state === QueueState.WAITING, 1_000, "the draw");

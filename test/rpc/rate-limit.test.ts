@@ -20,21 +20,28 @@ afterAll(async () => {
 
 const codeOf = (p: Promise<unknown>) => p.then(() => "OK", (e) => Code[e.code as Code]);
 
-async function burst(url: string, userId: number, n: number, admin = false) {
+async function burst(url: string, userId: number, n: number, admin = false, refusals: string[] = []) {
   const client = clientFor(PaymentService, url, { headers: await bearer(userId, { admin }) });
-  const codes = await Promise.all(Array.from({ length: n }, () => codeOf(client.getBalance({}))));
+  const codes = await Promise.all(Array.from({ length: n }, () => client.getBalance({}).then(() => "OK", (e) => {
+    refusals.push(e.rawMessage);
+    return Code[e.code as Code];
+  })));
   return codes.reduce<Record<string, number>>((m, c) => ({ ...m, [c]: (m[c] ?? 0) + 1 }), {});
 }
 
 describe("per-user rate limit", () => {
   it("lets a burst through, then answers RESOURCE_EXHAUSTED with a message saying when to retry", async () => {
-    const counts = await burst(limited.url, 9, 30);
+    const t0 = Date.now();
+    const refusals: string[] = [];
+    const counts = await burst(limited.url, 9, 30, false, refusals);
+    // The bucket refills at 2/s while the burst is served; on a loaded machine the 30 calls take a while.
+    const refilled = Math.ceil(((Date.now() - t0) / 1000) * 2);
     expect(counts.OK).toBeGreaterThanOrEqual(10);
-    expect(counts.OK).toBeLessThanOrEqual(12);
+    expect(counts.OK).toBeLessThanOrEqual(10 + Math.max(2, refilled));
     expect(counts.ResourceExhausted).toBe(30 - counts.OK);
-    const err = await clientFor(PaymentService, limited.url, { headers: await bearer(9) }).getBalance({}).catch((e) => e);
-    expect(err.code).toBe(Code.ResourceExhausted);
-    expect(err.rawMessage).toMatch(/slow down and retry in \d+ ms/);
+    // (read from the burst's own refusals: a call made after it may find a token refilled meanwhile)
+    expect(refusals.length).toBeGreaterThan(0);
+    for (const m of refusals) expect(m).toMatch(/slow down and retry in \d+ ms/);
   });
 
   it("limits each user on their own, refills over time, and leaves public RPCs and operators alone", async () => {
