@@ -6,6 +6,7 @@ import { applyH1Limits, DEFAULT_LIMITS, guardH2Session, h2Options, sniffDeadline
 type Handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
 
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+const ignore = () => {};
 /** HTTP/2 streams dispatched per event-loop turn (see the stream queue below). */
 const STREAMS_PER_TURN = 64;
 
@@ -79,6 +80,9 @@ export function createPolyglotListener(handler: Handler, opts: {
     scheduled = false;
   };
   h2.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, ...rest: unknown[]) => {
+    // A stream reset while it waits (by its client, or refused after a GOAWAY) errors with no listener of its
+    // own yet, which would crash the process; whoever takes it adds theirs (the lean path, the compat request).
+    stream.on("error", ignore);
     pending.push([stream, headers, rest]);
     if (!scheduled) {
       scheduled = true;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ConnectionLimits } from "../../server/config/config.js";
 import { createPolyglotListener } from "../../server/http/listener.js";
-import { RawH2 } from "../support/h2-raw.js";
+import { ErrorCode, RawH2 } from "../support/h2-raw.js";
 
 /**
  * How the one-port listener hands HTTP/2 streams on (server/http/listener.ts): from a queue, a bounded
@@ -43,7 +43,8 @@ describe("HTTP/2 stream dispatch", () => {
     const { port, seen } = await listener();
     const c = await RawH2.connect(port);
     c.socket.cork();
-    for (let i = 0; i < 500; i++) c.reset(c.request("/concert.v1.ConcertService/ListConcerts", { headers: { "content-type": "application/grpc" } }));
+    // Half reset with an error code: Node then emits 'error' on a stream no one has taken yet, which must not crash the process.
+    for (let i = 0; i < 500; i++) c.reset(c.request("/concert.v1.ConcertService/ListConcerts", { headers: { "content-type": "application/grpc" } }), i % 2 ? ErrorCode.CANCEL : ErrorCode.PROTOCOL_ERROR);
     const id = c.request("/healthz", { method: "GET", endStream: true, headers: {} });
     c.socket.uncork();
     await c.until(() => c.answeredStreams().has(id), 10_000);
