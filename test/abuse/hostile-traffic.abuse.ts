@@ -37,6 +37,7 @@ let tokens: string[] = [];
 let jwts: string[] = [];
 let identities: FuzzIdentity;
 let baselineRss = 0;
+let baselineMem: Awaited<ReturnType<AbuseServer["memory"]>>;
 let health: ReturnType<typeof monitorHealth>;
 
 beforeAll(async () => {
@@ -62,6 +63,7 @@ beforeAll(async () => {
   // Warm-up (JIT, pools, caches) so the RSS baseline is the working size, not a cold start.
   await fuzz(server.url, SERVICES, identities, prng(seed + 1), 600, 16);
   baselineRss = server.rss();
+  baselineMem = await server.memory();
   health = monitorHealth(server.port);
 }, 180_000);
 
@@ -180,7 +182,9 @@ describe("hostile traffic (issue 12)", () => {
       rss = server.rss();
     }
     // Every figure is printed before anything is asserted, so a failing run still says where it stands.
-    console.log(`rss: ${Math.round(baselineRss / 2 ** 20)} MiB before the attacks, ${Math.round(rss / 2 ** 20)} MiB after`);
+    const mib = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / 2 ** 20)]));
+    console.log(`rss: ${Math.round(baselineRss / 2 ** 20)} MiB before the attacks, ${Math.round(rss / 2 ** 20)} MiB after`,
+      { before: mib(baselineMem), after: mib(await server.memory()) });
     expect(h.failures).toEqual([]);
     expect(h.worstMs).toBeLessThan(HEALTHZ_BOUND_MS);
     expect(server.errors().filter((l) => l.level === "error" || l.level === "fatal").slice(0, 10)).toEqual([]);
