@@ -1,5 +1,5 @@
 import * as net from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { AdminService } from "../../gen/concert/v1/admin_pb.js";
 import { ConcertService } from "../../gen/concert/v1/concert_pb.js";
@@ -66,6 +66,13 @@ beforeAll(async () => {
   baselineMem = await server.memory();
   health = monitorHealth(server.port);
 }, 180_000);
+
+// Where memory goes, phase by phase (heap used/total, external, RSS in MiB), printed with the last test.
+const memoryByPhase: Array<[string, Record<string, number>]> = [];
+const mib = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / 2 ** 20)]));
+afterEach(async (ctx) => {
+  if (server) memoryByPhase.push([ctx.task.name.slice(0, 24), mib(await server.memory().catch(() => ({})))]);
+});
 
 afterAll(async () => {
   await health?.stop();
@@ -182,9 +189,8 @@ describe("hostile traffic (issue 12)", () => {
       rss = server.rss();
     }
     // Every figure is printed before anything is asserted, so a failing run still says where it stands.
-    const mib = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / 2 ** 20)]));
     console.log(`rss: ${Math.round(baselineRss / 2 ** 20)} MiB before the attacks, ${Math.round(rss / 2 ** 20)} MiB after`,
-      { before: mib(baselineMem), after: mib(await server.memory()) });
+      { before: mib(baselineMem), byPhase: Object.fromEntries(memoryByPhase), after: mib(await server.memory()) });
     expect(h.failures).toEqual([]);
     expect(h.worstMs).toBeLessThan(HEALTHZ_BOUND_MS);
     expect(server.errors().filter((l) => l.level === "error" || l.level === "fatal").slice(0, 10)).toEqual([]);

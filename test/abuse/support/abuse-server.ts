@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createTestDatabase } from "../../support/database.js";
 import { uniqueId } from "../../support/env.js";
@@ -12,7 +12,7 @@ export interface AbuseServer {
   /** Resident set size of the server process, in bytes (/proc). */
   rss(): number;
   /** The server's own view of its memory (prom-client's default metrics), in bytes. */
-  memory(): Promise<{ rss: number; heapUsed: number; heapTotal: number; external: number }>;
+  memory(): Promise<{ rss: number; heapUsed: number; heapTotal: number; external: number } & Record<string, number>>;
   /** Log lines the server wrote at error level or above (LOG_LEVEL=error), parsed. */
   errors(): Array<Record<string, unknown>>;
   /** rpc_requests_total by code, summed over RPCs, from /metrics. */
@@ -53,6 +53,8 @@ export async function startAbuseServer(env: Record<string, string>): Promise<Abu
     const parts = (partial + String(d)).split("\n");
     partial = parts.pop()!;
     lines.push(...parts.filter((l) => l.trim()));
+    // ABUSE_SERVER_LOG: a file that gets all the server wrote (with e.g. --trace-gc in ABUSE_SERVER_NODE_ARGS).
+    if (process.env.ABUSE_SERVER_LOG) appendFileSync(process.env.ABUSE_SERVER_LOG, d);
   };
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
@@ -81,6 +83,10 @@ export async function startAbuseServer(env: Record<string, string>): Promise<Abu
         heapUsed: get("nodejs_heap_size_used_bytes"),
         heapTotal: get("nodejs_heap_size_total_bytes"),
         external: get("nodejs_external_memory_bytes"),
+        // V8's spaces: committed (total) and in use, e.g. oldTotal / oldUsed, newTotal / newUsed.
+        ...Object.fromEntries([...text.matchAll(/^nodejs_heap_space_size_(total|used)_bytes\{space="(\w+?)(?:_space)?"\} ([0-9.e+]+)/gm)]
+          .filter(([, , space]) => ["old", "new", "code", "large_object"].includes(space))
+          .map(([, kind, space, v]) => [`${space === "large_object" ? "lo" : space}${kind === "total" ? "Total" : "Used"}`, Number(v)])),
       };
     },
     errors: () => lines.map((l) => { try { return JSON.parse(l); } catch { return { msg: l }; } }),
