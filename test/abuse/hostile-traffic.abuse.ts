@@ -174,12 +174,12 @@ describe("hostile traffic (issue 12)", () => {
     expect(codes.unknown ?? 0).toBe(0);
   }, 300_000);
 
-  // The issue's goal is /healthz within 1 s throughout; measured here 1.4 s at worst during the stream flood and
-  // rapid reset (README, Hardening: not met yet). This bound guards against the stall the issue found (6.7 s on a
-  // quiet machine, about 60 s under load) coming back, and every probe must still be answered.
-  const HEALTHZ_BOUND_MS = 2_500;
+  // The issue's bound. Quiet machine (load 1-2), with the stream dispatch queue and hub slices: slowest 165 and 128 ms
+  // (was 1,420 ms in CI before them). On the shared machine at load 10-26 it fails on scheduling alone (822 ms in
+  // the idle phase, which costs the server almost nothing): run it on a quiet machine, as CI does.
+  const HEALTHZ_BOUND_MS = 1_000;
 
-  it("meanwhile /healthz always answered (slowest printed; bounded at 2.5 s), nothing was logged as an error, and memory came back within 2x", async () => {
+  it("meanwhile /healthz always answered within 1 s, nothing was logged as an error, and memory came back within 2x", async () => {
     const h = await health.stop();
     console.log(`healthz: ${h.samples} probes, slowest ${Math.round(h.worstMs)} ms`, h.worstByPhase, h.failures);
     let rss = server.rss();
