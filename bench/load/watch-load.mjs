@@ -98,15 +98,25 @@ let withFirst = 0;
 let errors = 0;
 const errorKinds = {};
 
-const sessions = Array.from({ length: job.connections }, () => {
+// Connected when first used, and replaced once the server has sent GOAWAY or closed it: at 50,000 streams
+// the last connections get their first stream minutes after the first, and a connection opened up front
+// and left without a stream meets the server's idle timeout (IDLE_TIMEOUT_MS, 60 s) first.
+const sessions = new Array(job.connections);
+let reconnects = 0;
+function sessionFor(k) {
+  const old = sessions[k];
+  if (old && !old.closed && !old.destroyed && !old.goneAway) return old;
+  if (old) reconnects++;
   const s = http2.connect(job.url);
   s.on("error", (e) => (errorKinds[e.code ?? e.message] = (errorKinds[e.code ?? e.message] ?? 0) + 1));
+  s.on("goaway", () => (s.goneAway = true));
+  sessions[k] = s;
   return s;
-});
+}
 
 function open(i) {
   const it = job.items[i];
-  const stream = sessions[i % sessions.length].request({
+  const stream = sessionFor(i % job.connections).request({
     ":method": "POST",
     ":path": "/concert.v1.QueueService/WatchQueueStatus",
     "content-type": "application/connect+json",
@@ -188,7 +198,7 @@ const healthDuringUpdate = summarize(health.slice(healthMark));
 const active = finalState.filter((s) => s === "QUEUE_STATE_ACTIVE").length;
 
 // destroy, not close: close() waits for the streams still WAITING, which never end by themselves.
-for (const s of sessions) s.destroy();
+for (const s of sessions) s?.destroy();
 sampling = false;
 await healthLoop;
 await sleep(5000);
@@ -219,5 +229,6 @@ console.log(JSON.stringify({
   healthzMs: { duringOpen: healthDuringOpen, duringUpdate: healthDuringUpdate },
   errors,
   errorKinds,
+  reconnects,
 }));
 process.exit(0);

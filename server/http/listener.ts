@@ -6,6 +6,30 @@ import { applyH1Limits, DEFAULT_LIMITS, guardH2Session, h2Options, sniffDeadline
 type Handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
 
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+const ignore = () => {};
+/** HTTP/2 streams dispatched per event-loop turn (see the stream queue below). */
+const STREAMS_PER_TURN = 64;
+
+/**
+ * Runs `dispatch`, which may subscribe to the stream's 'end'. A stream with an empty body (HEADERS, then
+ * END_STREAM) may already have emitted 'end' while it waited for its turn; a listener added now would
+ * never run and the request would wait for its body forever, so such listeners are called on the next
+ * tick instead.
+ */
+function afterEnd(stream: http2.ServerHttp2Stream, dispatch: () => void): void {
+  if (!stream.readableEnded) return dispatch();
+  const on = stream.on;
+  stream.on = function (this: http2.ServerHttp2Stream, event: string | symbol, listener: (...a: unknown[]) => void) {
+    if (event !== "end") return on.call(this, event, listener);
+    process.nextTick(() => listener.call(this));
+    return this;
+  } as typeof stream.on;
+  try {
+    dispatch();
+  } finally {
+    delete (stream as { on?: unknown }).on;
+  }
+}
 
 /**
  * One TCP port for every protocol: a connection that opens with the HTTP/2 preface (gRPC with
@@ -25,19 +49,46 @@ export function createPolyglotListener(handler: Handler, opts: {
   const h1 = http.createServer(handler as http.RequestListener);
   const h1Limits = applyH1Limits(h1, limits, opts.bodyTimeoutMs ?? 10_000);
   const h2 = http2.createServer(h2Options(limits), handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
-  // The compatibility layer (request/response objects, then `handler`) is the server's own 'stream'
-  // listener; it now runs for the streams `onH2Stream` does not take. (Not deferred to a later macrotask to
-  // skip streams reset meanwhile: by then Node may have emitted 'end' for an empty body, and the request
-  // would wait for it forever.)
+  // New streams are dispatched (to `onH2Stream`, else to the compatibility layer and Connect) from a queue,
+  // at most STREAMS_PER_TURN per event-loop turn, not inside the 'stream' event. Why: Node learns of a whole
+  // read's streams at once (a burst of thousands when the server is behind), and dispatching each at once
+  // made one turn of the loop run them all while /healthz and every other connection waited. And a stream
+  // its client reset meanwhile (rapid reset, CVE-2023-44487: HEADERS + RST_STREAM pairs; Node processes the
+  // RST after the 'stream' event's tick) is dropped without building a request, a response and a Connect
+  // call for it.
+  const compat = h2.listeners("stream") as Array<(...a: unknown[]) => void>;
+  h2.removeAllListeners("stream");
   const take = opts.onH2Stream;
-  if (take) {
-    const compat = h2.listeners("stream") as Array<(...a: unknown[]) => void>;
-    h2.removeAllListeners("stream");
-    h2.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, ...rest: unknown[]) => {
-      if (take(stream, headers)) return;
-      for (const l of compat) l.call(h2, stream, headers, ...rest);
-    });
-  }
+  const dispatch = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, rest: unknown[]) => {
+    if (stream.closed || stream.destroyed) return; // reset by its client before its turn
+    if (take?.(stream, headers)) return;
+    for (const l of compat) l.call(h2, stream, headers, ...rest);
+  };
+  const pending: Array<[http2.ServerHttp2Stream, http2.IncomingHttpHeaders, unknown[]]> = [];
+  let head = 0;
+  let scheduled = false;
+  const turn = () => {
+    const end = Math.min(pending.length, head + STREAMS_PER_TURN);
+    for (; head < end; head++) {
+      const [stream, headers, rest] = pending[head];
+      pending[head] = undefined as never;
+      afterEnd(stream, () => dispatch(stream, headers, rest));
+    }
+    if (head < pending.length) return void setImmediate(turn);
+    pending.length = 0;
+    head = 0;
+    scheduled = false;
+  };
+  h2.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, ...rest: unknown[]) => {
+    // A stream reset while it waits (by its client, or refused after a GOAWAY) errors with no listener of its
+    // own yet, which would crash the process; whoever takes it adds theirs (the lean path, the compat request).
+    stream.on("error", ignore);
+    pending.push([stream, headers, rest]);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(turn);
+    }
+  });
   const sockets = new Set<net.Socket>();
   // http.Server tracks idle keep-alive connections only for sockets it accepted itself, so count in-flight requests here.
   const h1Busy = new Map<net.Socket, number>();

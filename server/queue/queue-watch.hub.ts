@@ -5,6 +5,9 @@ import { estimateWaitSeconds, isFinal, ticketOf, type Ticket, type TicketPolicy 
 import type { QueueTokenClaims } from "./queue-token.js";
 import type { EntryStatus, QueueStore } from "./queue.store.js";
 
+/** Streams handed a ticket per event-loop turn (see tick). */
+const OFFERS_PER_TURN = 256;
+
 /**
  * One open stream. Kept small (a process holds 50,000 of them, SPEC 7.1): the last ticket sent and
  * one slot for the next, never a queue.
@@ -140,7 +143,12 @@ export class QueueWatchHub {
         if (batch.length === 0) continue;
         const r = await this.store.watchBatch(concerts[i], batch.map((w) => w.claims));
         if (moved) g.seen = r.version;
-        batch.forEach((w, j) => this.offer(w, r.statuses[j]));
+        // Each offer wakes a stream that then encodes and writes its ticket, all in the microtasks of this
+        // turn; 50,000 at once held the event loop for seconds (and /healthz with it). A slice per turn.
+        for (let j = 0; j < batch.length; j++) {
+          if (j > 0 && j % OFFERS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+          this.offer(batch[j], r.statuses[j]);
+        }
       }
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, "queue watch tick failed; retrying");

@@ -1,5 +1,5 @@
 import * as net from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { AdminService } from "../../gen/concert/v1/admin_pb.js";
 import { ConcertService } from "../../gen/concert/v1/concert_pb.js";
@@ -37,6 +37,7 @@ let tokens: string[] = [];
 let jwts: string[] = [];
 let identities: FuzzIdentity;
 let baselineRss = 0;
+let baselineMem: Awaited<ReturnType<AbuseServer["memory"]>>;
 let health: ReturnType<typeof monitorHealth>;
 
 beforeAll(async () => {
@@ -62,8 +63,16 @@ beforeAll(async () => {
   // Warm-up (JIT, pools, caches) so the RSS baseline is the working size, not a cold start.
   await fuzz(server.url, SERVICES, identities, prng(seed + 1), 600, 16);
   baselineRss = server.rss();
+  baselineMem = await server.memory();
   health = monitorHealth(server.port);
 }, 180_000);
+
+// Where memory goes, phase by phase (heap used/total, external, RSS in MiB), printed with the last test.
+const memoryByPhase: Array<[string, Record<string, number>]> = [];
+const mib = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / 2 ** 20)]));
+afterEach(async (ctx) => {
+  if (server) memoryByPhase.push([ctx.task.name.slice(0, 24), mib(await server.memory().catch(() => ({})))]);
+});
 
 afterAll(async () => {
   await health?.stop();
@@ -165,12 +174,12 @@ describe("hostile traffic (issue 12)", () => {
     expect(codes.unknown ?? 0).toBe(0);
   }, 300_000);
 
-  // The issue's goal is /healthz within 1 s throughout; measured here 1.4 s at worst during the stream flood and
-  // rapid reset (README, Hardening: not met yet). This bound guards against the stall the issue found (6.7 s on a
-  // quiet machine, about 60 s under load) coming back, and every probe must still be answered.
-  const HEALTHZ_BOUND_MS = 2_500;
+  // The issue's bound. Quiet machine (load 1-2), with the stream dispatch queue and hub slices: slowest 165, 128, 196 ms
+  // (was 1,420 ms in CI before them). On the shared machine at load 10-26 it fails on scheduling alone (822 ms in
+  // the idle phase, which costs the server almost nothing): run it on a quiet machine, as CI does.
+  const HEALTHZ_BOUND_MS = 1_000;
 
-  it("meanwhile /healthz always answered (slowest printed; bounded at 2.5 s), nothing was logged as an error, and memory came back within 2x", async () => {
+  it("meanwhile /healthz always answered within 1 s, nothing was logged as an error, and memory came back within 2x", async () => {
     const h = await health.stop();
     console.log(`healthz: ${h.samples} probes, slowest ${Math.round(h.worstMs)} ms`, h.worstByPhase, h.failures);
     let rss = server.rss();
@@ -180,7 +189,8 @@ describe("hostile traffic (issue 12)", () => {
       rss = server.rss();
     }
     // Every figure is printed before anything is asserted, so a failing run still says where it stands.
-    console.log(`rss: ${Math.round(baselineRss / 2 ** 20)} MiB before the attacks, ${Math.round(rss / 2 ** 20)} MiB after`);
+    console.log(`rss: ${Math.round(baselineRss / 2 ** 20)} MiB before the attacks, ${Math.round(rss / 2 ** 20)} MiB after`,
+      { before: mib(baselineMem), byPhase: Object.fromEntries(memoryByPhase), after: mib(await server.memory()) });
     expect(h.failures).toEqual([]);
     expect(h.worstMs).toBeLessThan(HEALTHZ_BOUND_MS);
     expect(server.errors().filter((l) => l.level === "error" || l.level === "fatal").slice(0, 10)).toEqual([]);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createTestDatabase } from "../../support/database.js";
 import { uniqueId } from "../../support/env.js";
@@ -11,6 +11,8 @@ export interface AbuseServer {
   pid: number;
   /** Resident set size of the server process, in bytes (/proc). */
   rss(): number;
+  /** The server's own view of its memory (prom-client's default metrics), in bytes. */
+  memory(): Promise<{ rss: number; heapUsed: number; heapTotal: number; external: number } & Record<string, number>>;
   /** Log lines the server wrote at error level or above (LOG_LEVEL=error), parsed. */
   errors(): Array<Record<string, unknown>>;
   /** rpc_requests_total by code, summed over RPCs, from /metrics. */
@@ -27,7 +29,9 @@ const root = join(import.meta.dirname, "..", "..", "..");
 export async function startAbuseServer(env: Record<string, string>): Promise<AbuseServer> {
   const db = await createTestDatabase();
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  // ABUSE_SERVER_NODE_ARGS: node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p") when looking into a run.
+  const nodeArgs = (process.env.ABUSE_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts"], {
     cwd: root,
     env: {
       ...process.env,
@@ -49,10 +53,17 @@ export async function startAbuseServer(env: Record<string, string>): Promise<Abu
     const parts = (partial + String(d)).split("\n");
     partial = parts.pop()!;
     lines.push(...parts.filter((l) => l.trim()));
+    // ABUSE_SERVER_LOG: a file that gets all the server wrote (with e.g. --trace-gc in ABUSE_SERVER_NODE_ARGS).
+    if (process.env.ABUSE_SERVER_LOG) appendFileSync(process.env.ABUSE_SERVER_LOG, d);
   };
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let stopping = false;
+  const exited = new Promise<void>((resolve) => child.once("exit", (code, signal) => {
+    // A crash would otherwise only show as refused connections in every later test.
+    if (!stopping) console.error(`abuse server exited (${code ?? signal}) during the attacks; its last lines:\n${[...lines.slice(-30), partial].join("\n")}`);
+    resolve();
+  }));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (!(await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false))) {
@@ -64,6 +75,20 @@ export async function startAbuseServer(env: Record<string, string>): Promise<Abu
     port,
     pid: child.pid!,
     rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) * 1024,
+    async memory() {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const get = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)`, "m").exec(text)?.[1] ?? NaN);
+      return {
+        rss: get("process_resident_memory_bytes"),
+        heapUsed: get("nodejs_heap_size_used_bytes"),
+        heapTotal: get("nodejs_heap_size_total_bytes"),
+        external: get("nodejs_external_memory_bytes"),
+        // V8's spaces: committed (total) and in use, e.g. oldTotal / oldUsed, newTotal / newUsed.
+        ...Object.fromEntries([...text.matchAll(/^nodejs_heap_space_size_(total|used)_bytes\{space="(\w+?)(?:_space)?"\} ([0-9.e+]+)/gm)]
+          .filter(([, , space]) => ["old", "new", "code", "large_object"].includes(space))
+          .map(([, kind, space, v]) => [`${space === "large_object" ? "lo" : space}${kind === "total" ? "Total" : "Used"}`, Number(v)])),
+      };
+    },
     errors: () => lines.map((l) => { try { return JSON.parse(l); } catch { return { msg: l }; } }),
     async codes() {
       const text = await (await fetch(`${url}/metrics`)).text();
@@ -72,6 +97,7 @@ export async function startAbuseServer(env: Record<string, string>): Promise<Abu
       return out;
     },
     async stop() {
+      stopping = true;
       child.kill("SIGTERM");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
       child.kill("SIGKILL");
