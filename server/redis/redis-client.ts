@@ -16,9 +16,8 @@ export function createRedisClient(config: Pick<Config, "redisUrl" | "redisCluste
       // Fail fast while Redis is down, so callers get UNAVAILABLE instead of a hung request.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
-      // Commands issued in the same tick (concurrent RPCs, a use case's Promise.all) leave in one write:
-      // a loopback write is most of what a Redis call costs this process (README, Purchase path).
-      enableAutoPipelining: true,
+      // No auto-pipelining: it saves socket writes, but every batch builds a Pipeline that copies each
+      // defined script, which cost more CPU than the writes saved (docs/wave2/surge.md, purchase.md).
     });
   }
   // The prefix is glued in front of every key: a "{" in it would become the hash tag of every key and
@@ -30,8 +29,6 @@ export function createRedisClient(config: Pick<Config, "redisUrl" | "redisCluste
     keyPrefix: config.redisKeyPrefix,
     lazyConnect: true,
     enableOfflineQueue: false,
-    // One write per node for the commands of a tick (see above); ioredis groups them by slot.
-    enableAutoPipelining: true,
     scaleReads: "master",
     // While a primary fails over (cluster-node-timeout plus the election) commands are retried on
     // the new owner of the slot; what is still failing after that reaches the caller as UNAVAILABLE.
