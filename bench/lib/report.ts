@@ -75,6 +75,23 @@ export function renderMarkdown(r: any): string {
     for (const g of w2.g) out.push(`| ${f(g.waitingUsers)} | ${g.memory.bytesPerWaitingUser} | ${f(g.fillEnterScriptsPerSecond)} | ${f(g.getQueueStatus.grpc.rps)}, ${lat(g.getQueueStatus.grpc.latencyMs)} | ${f(g.getQueueStatus.connect.rps)}, ${lat(g.getQueueStatus.connect.latencyMs)} |`);
     out.push("");
   }
+  const sg = r.surge;
+  if (sg?.watchers?.length) {
+    out.push("**Surge: WatchQueueStatus streams** (one server process, WORKERS=1)", "",
+      "| streams | connections | every first message | RSS per stream (heap) | server CPU per stream opened | admission → update p50 / p95 / p99 ms | /healthz while opening p50 / p95 / p99 ms | errors |",
+      "| ---: | ---: | ---: | --- | ---: | --- | --- | ---: |");
+    for (const w of sg.watchers) {
+      out.push(`| ${f(w.streams)} | ${f(w.connections)} | ${f(w.timeUntilEveryFirstMessageMs)} ms (${f(w.streamsWithFirstMessage)}) | ${w.memoryPerStreamKB} KB (${w.heapPerStreamKB} KB) | ` +
+        `${w.serverCpuMsPerStreamOpen} ms | ${lat(w.admission?.admissionToUpdateMs)} | ${lat(w.healthzMs?.duringOpen)} | ${f(w.errors)} |`);
+    }
+    out.push("");
+  }
+  if (sg?.opening) {
+    const o = sg.opening;
+    out.push(`**Surge: opening** ${f(o.fans)} fans IssueToken at once: ${f(o.placed)} placed in ${f(o.timeUntilAllPlacedMs)} ms (${f(o.issueTokenPerSecond)}/s, ` +
+      `p50/p95/p99 ${lat(o.issueTokenLatencyMs)} ms), then ${o.pollSeconds} s of polling by the hint: ${f(o.pollsPerSecond)} polls/s, ` +
+      `${f(o.rateLimited)} rate-limited, errors: ${errs(o.errors)}.`, "");
+  }
   const q = r.ratios;
   if (q) {
     out.push("**Ratios** (WORKERS=2 unless noted)", "", "| ratio | value |", "| --- | ---: |");
