@@ -95,15 +95,8 @@ export function runAll<T = Changed>(tx: Transaction, statements: Statement[]): P
  */
 export async function later(tx: Transaction, sql: string, params: Params, onError?: (e: unknown) => unknown): Promise<void> {
   const queued = pending.get(tx);
-  if (queued) {
-    queued.statements.push({ sql, params, onError });
-    return;
-  }
-  try {
-    await run(tx, sql, params);
-  } catch (e) {
-    throw onError?.(e) ?? e;
-  }
+  if (queued) queued.statements.push({ sql, params, onError });
+  else await sequentially(tx, [{ sql, params, onError }]);
 }
 
 /** Sends what is queued (before a statement that does not go through this module, e.g. a Sequelize query). */
